@@ -1,0 +1,3 @@
+from massline.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Append-only, hash-chained audit trail of who did what to which object, and of sensitive reads."""

@@ -1,0 +1,1 @@
+"""Working time: holiday calendars, working hours, due-time arithmetic and pausable clocks."""

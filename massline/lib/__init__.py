@@ -1,0 +1,1 @@
+"""Helpers with no models: errors, masking of personal data, CSV."""

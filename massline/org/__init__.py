@@ -1,0 +1,1 @@
+"""Organisation: regions, handling units, officials and their roles, citizens."""

@@ -1,0 +1,243 @@
+"""Django settings for Massline: every setting is read once here, from the environment, with a type and a default.
+
+A wrong value stops start-up with a message that names the variable (see README, "Configuration").
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+
+def _env(reader, name, **kwargs):
+    """Read one variable, naming it when its value cannot be parsed."""
+    try:
+        return reader(name, **kwargs)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} has an invalid value: {exc}") from exc
+
+
+DEBUG = _env(env.bool, "DEBUG", default=False)
+VAR_DIR = Path(_env(env.str, "MASSLINE_VAR_DIR", default=str(BASE_DIR / "var")))
+
+
+def _secret_key():
+    if value := env.str("SECRET_KEY", default=""):
+        return value
+    if path := env.str("SECRET_KEY_FILE", default=""):
+        try:
+            value = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"SECRET_KEY_FILE={path} cannot be read: {exc.strerror}") from exc
+        if not value:
+            raise ImproperlyConfigured(f"SECRET_KEY_FILE={path} is empty.")
+        return value
+    if DEBUG:
+        # Development only: a random key kept under var/ so sessions survive restarts.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file = VAR_DIR / "dev-secret-key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+        return key_file.read_text().strip()
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE, a file holding it), "
+        "or DEBUG=true for development."
+    )
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "massline.lib",
+    "massline.audit",
+    "massline.org",
+    "massline.deadlines",
+    "massline.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "massline.audit.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "massline.web.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns locked-out logins into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "massline.urls"
+WSGI_APPLICATION = "massline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "massline.web.context_processors.massline",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under var/ by default (WAL, immediate transactions), PostgreSQL in production.
+DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'massline.sqlite3'}"
+try:
+    DATABASES = {"default": env.db_url("DATABASE_URL", default=DEFAULT_DATABASE_URL)}
+except (ImproperlyConfigured, ValueError, KeyError) as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a valid database URL ({exc}); use postgres://USER@HOST:PORT/NAME "
+        "or sqlite:////absolute/path.sqlite3"
+    ) from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = _env(env.int, "DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = _env(
+        env.int, "DATABASE_CONNECT_TIMEOUT", default=5
+    )
+else:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL names {DATABASES['default']['ENGINE']}: Massline supports PostgreSQL and SQLite."
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "org.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:staff_home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+# Lockout after repeated failed logins (django-axes): by user name and address together.
+AXES_FAILURE_LIMIT = _env(env.int, "MASSLINE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _env(env.float, "MASSLINE_LOGIN_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Languages: Chinese first; the browser's choice wins, and the user can switch.
+LANGUAGE_CODE = _env(env.str, "MASSLINE_LANGUAGE", default="zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"MASSLINE_LANGUAGE={LANGUAGE_CODE}: choose one of zh-hans, en.")
+LOCALE_PATHS = [BASE_DIR / "massline" / "locale"]
+USE_I18N = True
+TIME_ZONE = _env(env.str, "TIME_ZONE", default="Asia/Shanghai")
+try:
+    import zoneinfo
+
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE} is not a known time zone (e.g. Asia/Shanghai).") from exc
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(_env(env.str, "MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Security headers; `manage.py check --deploy` is clean with the production variables set (README).
+SECURE_SSL_REDIRECT = _env(env.bool, "SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env(
+    env.bool, "MASSLINE_BEHIND_PROXY", default=False
+) else None
+SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = _env(env.bool, "SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = _env(env.bool, "SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = _env(env.bool, "CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+MASSLINE_CSP = _env(
+    env.str,
+    "MASSLINE_CSP",
+    default="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+)
+
+EMAIL_BACKEND = _env(
+    env.str,
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = _env(env.str, "DEFAULT_FROM_EMAIL", default="massline@localhost")
+
+# Massline's own settings.
+MASSLINE_SITE_NAME = _env(env.str, "MASSLINE_SITE_NAME", default="")
+# Staff pages warn this many days before a year starts that has no holiday calendar.
+MASSLINE_CALENDAR_WARN_DAYS = _env(env.int, "MASSLINE_CALENDAR_WARN_DAYS", default=60)
+# Trusted client-address header set by the reverse proxy (empty: use REMOTE_ADDR).
+MASSLINE_CLIENT_IP_HEADER = _env(env.str, "MASSLINE_CLIENT_IP_HEADER", default="")
+# The audit sealer chains events this often (seconds) in `massline worker`.
+MASSLINE_AUDIT_SEAL_INTERVAL = _env(env.float, "MASSLINE_AUDIT_SEAL_INTERVAL", default=2.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": _env(env.str, "LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+SITE_TITLE = _("Massline")

@@ -1,0 +1,1 @@
+"""The public site and staff workbench shell: base templates, navigation, login, home pages."""
