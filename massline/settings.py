@@ -174,7 +174,9 @@ try:
 
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-    raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE} is not a known time zone (e.g. Asia/Shanghai).") from exc
+    raise ImproperlyConfigured(
+        f"TIME_ZONE={TIME_ZONE} is not a known time zone (e.g. Asia/Shanghai)."
+    ) from exc
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -194,9 +196,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Security headers; `manage.py check --deploy` is clean with the production variables set (README).
 SECURE_SSL_REDIRECT = _env(env.bool, "SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env(
-    env.bool, "MASSLINE_BEHIND_PROXY", default=False
-) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if _env(env.bool, "MASSLINE_BEHIND_PROXY", default=False) else None
+)
 SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = _env(env.bool, "SECURE_HSTS_PRELOAD", default=False)

@@ -28,7 +28,9 @@ class RequestContextMiddleware:
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        token = context.set_current(context.RequestContext(request_id=request.request_id, client_ip=client_ip(request)))
+        token = context.set_current(
+            context.RequestContext(request_id=request.request_id, client_ip=client_ip(request))
+        )
         try:
             response = self.get_response(request)
         finally:

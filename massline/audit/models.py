@@ -88,7 +88,9 @@ class AuditEvent(AppendOnlyModel):
 
 class AuditSeal(AppendOnlyModel):
     seq = models.BigIntegerField(_("sequence"), primary_key=True)
-    event = models.OneToOneField(AuditEvent, verbose_name=_("event"), on_delete=models.PROTECT, related_name="seal")
+    event = models.OneToOneField(
+        AuditEvent, verbose_name=_("event"), on_delete=models.PROTECT, related_name="seal"
+    )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
     sealed_at = models.DateTimeField(_("sealed"))

@@ -27,9 +27,7 @@ def object_label(obj):
 def diff_fields(before, after, fields):
     """{"field": [before, after]} for the named fields whose values differ between two snapshots."""
     return {
-        name: [before.get(name), after.get(name)]
-        for name in fields
-        if before.get(name) != after.get(name)
+        name: [before.get(name), after.get(name)] for name in fields if before.get(name) != after.get(name)
     }
 
 
@@ -38,12 +36,25 @@ def snapshot(obj, fields):
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        values[name] = getattr(obj, field.attname) if field.is_relation and not field.many_to_many else getattr(obj, name)
+        values[name] = (
+            getattr(obj, field.attname)
+            if field.is_relation and not field.many_to_many
+            else getattr(obj, name)
+        )
     return _json_safe(values)
 
 
-def audit_record(*, action, obj=None, actor=None, changes=None, details=None, object_type=None, object_id=None,
-                 object_repr=None):
+def audit_record(
+    *,
+    action,
+    obj=None,
+    actor=None,
+    changes=None,
+    details=None,
+    object_type=None,
+    object_id=None,
+    object_repr=None,
+):
     """Append one event: who (`actor`, a user or None for the system) did `action` to `obj`.
 
     Writes a single INSERT with no lock, so callers inside their own transaction never queue behind
@@ -57,7 +68,9 @@ def audit_record(*, action, obj=None, actor=None, changes=None, details=None, ob
     return AuditEvent.objects.create(
         created_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
-        actor_label=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else "system")[:150],
+        actor_label=(
+            actor.get_username() if actor is not None and hasattr(actor, "get_username") else "system"
+        )[:150],
         action=action,
         object_type=object_type or "",
         object_id=str(object_id or ""),
@@ -72,7 +85,10 @@ def audit_record(*, action, obj=None, actor=None, changes=None, details=None, ob
 def audit_record_read(*, obj, actor, fields, purpose=""):
     """Log that `actor` read personal data (`fields`) of `obj`: reads of personal data leave a trace too."""
     return audit_record(
-        action="personal_data.read", obj=obj, actor=actor, details={"fields": sorted(fields), "purpose": purpose}
+        action="personal_data.read",
+        obj=obj,
+        actor=actor,
+        details={"fields": sorted(fields), "purpose": purpose},
     )
 
 

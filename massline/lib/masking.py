@@ -39,4 +39,6 @@ def mask_text(text):
     """Replace phone numbers, e-mail addresses and ID-card numbers found in free text."""
     text = _ID_CARD.sub("[身份证号/ID number]", text or "")
     text = _EMAIL.sub("[邮箱/e-mail]", text)
-    return _PHONE.sub(lambda m: "[电话/phone]" if sum(c.isdigit() for c in m.group(1)) >= 7 else m.group(1), text)
+    return _PHONE.sub(
+        lambda m: "[电话/phone]" if sum(c.isdigit() for c in m.group(1)) >= 7 else m.group(1), text
+    )

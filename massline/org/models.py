@@ -82,13 +82,19 @@ class Region(TreeMixin, BilingualNameMixin):
 
     level = models.CharField(_("level"), max_length=20, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
-    centre_lat = models.DecimalField(_("centre latitude"), max_digits=9, decimal_places=6, null=True,
-                                     blank=True, validators=LATITUDE)
-    centre_lon = models.DecimalField(_("centre longitude"), max_digits=9, decimal_places=6, null=True,
-                                     blank=True, validators=LONGITUDE)
+    centre_lat = models.DecimalField(
+        _("centre latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
+    )
+    centre_lon = models.DecimalField(
+        _("centre longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE
+    )
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
 
     class Meta:
@@ -103,11 +109,18 @@ class Region(TreeMixin, BilingualNameMixin):
             if expected is None:
                 raise ValidationError({"parent": _("A county has no parent region: leave it empty.")})
             raise ValidationError(
-                {"parent": _("A %(level)s must belong to a %(parent)s: choose a parent region of that level.")
-                 % {"level": RegionLevel(self.level).label, "parent": RegionLevel(expected).label}}
+                {
+                    "parent": _(
+                        "A %(level)s must belong to a %(parent)s: choose a parent region of that level."
+                    )
+                    % {"level": RegionLevel(self.level).label, "parent": RegionLevel(expected).label}
+                }
             )
         if self.boundary is not None:
-            if not isinstance(self.boundary, dict) or self.boundary.get("type") not in ("Polygon", "MultiPolygon"):
+            if not isinstance(self.boundary, dict) or self.boundary.get("type") not in (
+                "Polygon",
+                "MultiPolygon",
+            ):
                 raise ValidationError(
                     {"boundary": _("The boundary must be a GeoJSON Polygon or MultiPolygon geometry.")}
                 )
@@ -118,10 +131,16 @@ class Unit(TreeMixin, BilingualNameMixin):
 
     kind = models.CharField(_("kind"), max_length=30, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
-    regions = models.ManyToManyField(Region, verbose_name=_("regions served"), blank=True, related_name="units")
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions served"), blank=True, related_name="units"
+    )
     public_phone = models.CharField(_("public office phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -135,24 +154,47 @@ class Membership(models.Model):
     """An official's role, in a unit (operator, dispatcher, handler, unit head) or over a region
     (supervisor, discipline inspector, mediator, analyst); administrators need neither."""
 
-    user = models.ForeignKey(User, verbose_name=_("official"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("official"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="memberships")
-    region = models.ForeignKey(Region, verbose_name=_("jurisdiction"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], condition=Q(unit__isnull=False),
-                                    name="membership_unique_unit_role"),
-            models.UniqueConstraint(fields=["user", "role", "region"], condition=Q(region__isnull=False),
-                                    name="membership_unique_region_role"),
-            models.UniqueConstraint(fields=["user", "role"], condition=Q(unit__isnull=True, region__isnull=True),
-                                    name="membership_unique_global_role"),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                condition=Q(unit__isnull=False),
+                name="membership_unique_unit_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="membership_unique_region_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(unit__isnull=True, region__isnull=True),
+                name="membership_unique_global_role",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(role__in=sorted(UNIT_ROLES), unit__isnull=False, region__isnull=True)
@@ -168,9 +210,13 @@ class Membership(models.Model):
 
     def clean(self):
         if self.role in UNIT_ROLES and (not self.unit_id or self.region_id):
-            raise ValidationError(_("This role belongs to a unit: choose the unit and leave the jurisdiction empty."))
+            raise ValidationError(
+                _("This role belongs to a unit: choose the unit and leave the jurisdiction empty.")
+            )
         if self.role in REGION_ROLES and (not self.region_id or self.unit_id):
-            raise ValidationError(_("This role covers a region: choose the jurisdiction and leave the unit empty."))
+            raise ValidationError(
+                _("This role covers a region: choose the jurisdiction and leave the unit empty.")
+            )
         if self.role == Role.ADMINISTRATOR and self.unit_id:
             raise ValidationError(_("Administrators are not tied to a unit: leave the unit empty."))
 
@@ -178,8 +224,14 @@ class Membership(models.Model):
 class Citizen(models.Model):
     """A citizen's contact details, stored once and never shown on a public page, export or open API."""
 
-    user = models.OneToOneField(User, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="citizen")
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen",
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="Seal pending events, then check every link of the chain.")
-        verify.add_argument("--no-seal", action="store_true", help="Check only; do not seal pending events first.")
+        verify.add_argument(
+            "--no-seal", action="store_true", help="Check only; do not seal pending events first."
+        )
         verify.add_argument("--json", action="store_true", help="Print the result as one JSON object.")
         sub.add_parser("seal", help="Chain every event not yet sealed.")
 
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict()))
         elif result.ok:
             self.stdout.write(
-                self.style.SUCCESS(f"Audit chain intact: {result.checked} event(s) checked, {result.unsealed} not yet sealed.")
+                self.style.SUCCESS(
+                    f"Audit chain intact: {result.checked} event(s) checked, {result.unsealed} not yet sealed."
+                )
             )
         else:
             self.stdout.write(
