@@ -37,8 +37,8 @@ run: install
 		DEBUG=true $(BIN)/massline runserver --noreload $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check massline bench
-	$(BIN)/ruff format --check massline bench
+	$(BIN)/ruff check massline bench scripts
+	$(BIN)/ruff format --check massline bench scripts
 
 check: install
 	DEBUG=true $(BIN)/massline check --fail-level WARNING
@@ -51,7 +51,7 @@ pytest-sqlite: install
 
 # PostgreSQL: used when reachable; MASSLINE_REQUIRE_POSTGRES=1 (set by .ci/run) makes its absence fatal.
 pytest-postgres: install
-	@if $(BIN)/python -c "import psycopg,os,sys; psycopg.connect(os.environ['MASSLINE_TEST_DATABASE_URL'].replace('/massline','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(BIN)/python scripts/pg_reachable.py; then \
 		DEBUG=true DATABASE_URL=$(MASSLINE_TEST_DATABASE_URL) $(BIN)/pytest -q $(PYTEST_ARGS); \
 	elif [ "$(MASSLINE_REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "ERROR: PostgreSQL at $(MASSLINE_TEST_DATABASE_URL) cannot be used, and MASSLINE_REQUIRE_POSTGRES=1"; exit 1; \

@@ -1,4 +1,4 @@
-"""Django settings for Massline: every setting is read once here, from the environment, with a type and a default.
+"""Django settings for Massline: each setting is read once, from the environment, with a type and a default.
 
 A wrong value stops start-up with a message that names the variable (see README, "Configuration").
 """
@@ -181,6 +181,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 MEDIA_ROOT = Path(_env(env.str, "MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {

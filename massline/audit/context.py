@@ -11,7 +11,8 @@ class RequestContext:
     user_id: int | None = None
 
 
-_current = contextvars.ContextVar("massline_request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current = contextvars.ContextVar("massline_request_context", default=_EMPTY)  # noqa: B039 (frozen)
 
 
 def current():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import context
 from .choices import GENESIS_HASH
@@ -151,11 +152,14 @@ def audit_verify(*, chunk_size=5000):
         event = seal.event
         reason = ""
         if seal.seq != expected_seq:
-            reason = f"sequence jumps from {expected_seq - 1} to {seal.seq}: seals are missing"
+            reason = _("the sequence jumps from %(a)d to %(b)d: seals are missing") % {
+                "a": expected_seq - 1,
+                "b": seal.seq,
+            }
         elif seal.prev_hash != prev_hash:
-            reason = "the seal does not point to the previous seal's hash"
+            reason = _("the seal does not point to the previous seal's hash")
         elif event.content_digest(prev_hash) != seal.hash:
-            reason = "the event's content does not match its hash: it was altered after sealing"
+            reason = _("the event's content does not match its hash: it was altered after sealing")
         if reason:
             unsealed = AuditEvent.objects.filter(seal__isnull=True).count()
             return VerifyResult(False, checked, unsealed, seal.seq, seal.event_id, reason)

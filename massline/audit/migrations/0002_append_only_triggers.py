@@ -22,12 +22,14 @@ $$ LANGUAGE plpgsql;
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
-    for table in TABLES:
-        schema_editor.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION massline_audit_append_only()"
-        )
+    # A plain cursor with no parameters, so the % of RAISE is not taken for a placeholder.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(FUNCTION)
+        for table in TABLES:
+            cursor.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION massline_audit_append_only()"
+            )
 
 
 def backwards(apps, schema_editor):

@@ -3,12 +3,16 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from massline.audit.services import audit_seal, audit_verify
 
 
 class Command(BaseCommand):
-    help = "Audit trail: `verify` checks the hash chain and reports the first broken link; `seal` chains new events."
+    help = (
+        "Audit trail: `verify` checks the hash chain and reports the first broken link; "
+        "`seal` chains new events."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -22,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["action"] == "seal":
             count = audit_seal()
-            self.stdout.write(f"Sealed {count} event(s).")
+            self.stdout.write(_("Sealed %(count)d event(s).") % {"count": count})
             return
         if not options["no_seal"]:
             audit_seal()
@@ -32,15 +36,24 @@ class Command(BaseCommand):
         elif result.ok:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Audit chain intact: {result.checked} event(s) checked, {result.unsealed} not yet sealed."
+                    _("Audit chain intact: %(checked)d event(s) checked, %(unsealed)d not yet sealed.")
+                    % {"checked": result.checked, "unsealed": result.unsealed}
                 )
             )
         else:
             self.stdout.write(
                 self.style.ERROR(
-                    f"Audit chain BROKEN at seal {result.broken_seq} (event #{result.broken_event_id}): {result.reason}. "
-                    f"{result.checked} link(s) before it are intact."
+                    _(
+                        "Audit chain BROKEN at seal %(seq)s (event #%(event)s): %(reason)s. "
+                        "The %(checked)d link(s) before it are intact."
+                    )
+                    % {
+                        "seq": result.broken_seq,
+                        "event": result.broken_event_id,
+                        "reason": result.reason,
+                        "checked": result.checked,
+                    }
                 )
             )
         if not result.ok:
-            raise CommandError("audit chain verification failed", returncode=1)
+            raise CommandError(_("audit chain verification failed"), returncode=1)
