@@ -166,7 +166,6 @@ LANGUAGE_CODE = _env(env.str, "MASSLINE_LANGUAGE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"MASSLINE_LANGUAGE={LANGUAGE_CODE}: choose one of zh-hans, en.")
-LOCALE_PATHS = [BASE_DIR / "massline" / "locale"]
 USE_I18N = True
 TIME_ZONE = _env(env.str, "TIME_ZONE", default="Asia/Shanghai")
 try:
