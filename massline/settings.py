@@ -22,7 +22,21 @@ def _env(reader, name, **kwargs):
         raise ImproperlyConfigured(f"Environment variable {name} has an invalid value: {exc}") from exc
 
 
-DEBUG = _env(env.bool, "DEBUG", default=False)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _strict_bool(name, default=False):
+    """A boolean that refuses anything but true/false/1/0/yes/no/on/off (environ would read typos as false)."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not a boolean: use true or false."
+        )
+    return raw in _TRUE
+
+
+DEBUG = _strict_bool("DEBUG", default=False)
 VAR_DIR = Path(_env(env.str, "MASSLINE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 
@@ -196,15 +210,15 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Security headers; `manage.py check --deploy` is clean with the production variables set (README).
-SECURE_SSL_REDIRECT = _env(env.bool, "SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if _env(env.bool, "MASSLINE_BEHIND_PROXY", default=False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if _strict_bool("MASSLINE_BEHIND_PROXY", default=False) else None
 )
 SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = _env(env.bool, "SECURE_HSTS_PRELOAD", default=False)
-SESSION_COOKIE_SECURE = _env(env.bool, "SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = _env(env.bool, "CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_PRELOAD = _strict_bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
