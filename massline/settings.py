@@ -27,7 +27,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def _strict_bool(name, default=False):
-    """A boolean that refuses anything but true/false/1/0/yes/no/on/off (environ would read typos as false)."""
+    """A boolean that refuses anything but true/false/1/0/yes/no/on/off (environ reads typos as false)."""
     raw = env.str(name, default=str(default)).strip().lower()
     if raw not in _TRUE | _FALSE:
         raise ImproperlyConfigured(

@@ -73,8 +73,9 @@ def test_postgresql_itself_refuses_updates_and_deletes():
         "UPDATE audit_auditseal SET hash = 'x' WHERE event_id = %s",
         "DELETE FROM audit_auditseal WHERE event_id = %s",
     ):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+        with pytest.raises(Exception, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.touch"
 
 
