@@ -65,5 +65,9 @@ pytest-postgres: install
 
 test: lint check pytest-sqlite pytest-postgres
 
+# Benchmarks print their figures and write bench/results/*.json; they use PostgreSQL when it answers.
+bench: install
+	DEBUG=true $(BIN)/python -m bench.audit_append
+
 clean:
 	rm -rf $(VENV) var

@@ -1,4 +1,4 @@
-"""Exit 0 if the PostgreSQL server of MASSLINE_TEST_DATABASE_URL accepts a connection, else print why and exit 1.
+"""Exit 0 if the PostgreSQL server of MASSLINE_TEST_DATABASE_URL accepts connections; else say why, exit 1.
 
 It connects to the server's `postgres` database: the test database itself is created by pytest-django.
 """
