@@ -81,7 +81,13 @@ INSTALLED_APPS = [
     "massline.audit",
     "massline.org",
     "massline.deadlines",
+    "massline.cases",
+    "massline.open311",
+    "massline.api",
+    # django-ninja, only so that the API docs page serves Swagger UI from local static files (CSP).
+    "ninja",
     "massline.web",
+    "massline.consultations",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +253,41 @@ MASSLINE_CALENDAR_WARN_DAYS = _env(env.int, "MASSLINE_CALENDAR_WARN_DAYS", defau
 MASSLINE_CLIENT_IP_HEADER = _env(env.str, "MASSLINE_CLIENT_IP_HEADER", default="")
 # The audit sealer chains events this often (seconds) in `massline worker`.
 MASSLINE_AUDIT_SEAL_INTERVAL = _env(env.float, "MASSLINE_AUDIT_SEAL_INTERVAL", default=2.0)
+
+# Open311 and API
+# Requests per minute one Open311 key may make (a key's own limit wins); counted per process (cache).
+MASSLINE_OPEN311_RATE_LIMIT = _env(env.int, "MASSLINE_OPEN311_RATE_LIMIT", default=120)
+# The jurisdiction_id clients must send when set; empty: jurisdiction_id is accepted and ignored.
+MASSLINE_OPEN311_JURISDICTION = _env(env.str, "MASSLINE_OPEN311_JURISDICTION", default="")
+# Contact and key-request address printed by discovery.
+MASSLINE_OPEN311_CONTACT = _env(env.str, "MASSLINE_OPEN311_CONTACT", default="")
+# Seconds an API key, category or policy row is reused from the cache before it is read again.
+MASSLINE_OPEN311_CACHE_SECONDS = _env(env.int, "MASSLINE_OPEN311_CACHE_SECONDS", default=30)
+# Requests per minute of one personal API token in /api/v1/ (anonymous clients: per address).
+MASSLINE_API_RATE_LIMIT = _env(env.int, "MASSLINE_API_RATE_LIMIT", default=300)
+
+# Demand handling (cases): the business's numbers live in the database (categories, policies); these
+# are the few rules of the installation.
+# How many times an unsatisfied rating may reopen a demand to the same unit.
+MASSLINE_REOPEN_LIMIT = _env(env.int, "MASSLINE_REOPEN_LIMIT", default=1)
+# Days after the reply after which an unrated demand closes as "not rated".
+MASSLINE_AUTO_CLOSE_DAYS = _env(env.int, "MASSLINE_AUTO_CLOSE_DAYS", default=7)
+# Public submissions per client address per hour.
+MASSLINE_PUBLIC_SUBMIT_RATE = _env(env.int, "MASSLINE_PUBLIC_SUBMIT_RATE", default=10)
+# SMS to citizens: "logging" (development) or "http" (a gateway taking JSON {to, text} with a bearer token).
+MASSLINE_SMS_BACKEND = _env(env.str, "MASSLINE_SMS_BACKEND", default="logging")
+if MASSLINE_SMS_BACKEND not in ("logging", "http"):
+    raise ImproperlyConfigured(f"MASSLINE_SMS_BACKEND={MASSLINE_SMS_BACKEND}: choose logging or http.")
+MASSLINE_SMS_URL = _env(env.str, "MASSLINE_SMS_URL", default="")
+MASSLINE_SMS_TOKEN = _env(env.str, "MASSLINE_SMS_TOKEN", default="")
+if token_file := _env(env.str, "MASSLINE_SMS_TOKEN_FILE", default=""):
+    try:
+        MASSLINE_SMS_TOKEN = Path(token_file).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"MASSLINE_SMS_TOKEN_FILE={token_file} cannot be read: {exc.strerror}") from exc
+if MASSLINE_SMS_BACKEND == "http" and not MASSLINE_SMS_URL:
+    raise ImproperlyConfigured("MASSLINE_SMS_BACKEND=http needs MASSLINE_SMS_URL (the gateway's address).")
+MASSLINE_SMS_TIMEOUT = _env(env.float, "MASSLINE_SMS_TIMEOUT", default=5.0)
 
 LOGGING = {
     "version": 1,

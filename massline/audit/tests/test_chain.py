@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
+from django.utils import translation
 
 from massline.audit import context
 from massline.audit.models import AppendOnlyError, AuditEvent, AuditSeal
@@ -94,7 +95,8 @@ def test_verify_reports_the_exact_event_altered_by_hand():
     events = make_events(6)
     audit_seal()
     tamper(events[3].pk, "test.forged")
-    result = audit_verify()
+    with translation.override("en"):
+        result = audit_verify()
     assert not result.ok
     assert result.broken_event_id == events[3].pk
     assert result.broken_seq == 4
