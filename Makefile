@@ -65,6 +65,10 @@ pytest-postgres: install
 
 test: lint check pytest-sqlite pytest-postgres
 
+# Only the browser tests (they also run within `make test`).
+e2e: install
+	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -m e2e -q
+
 # Benchmarks print their figures and write bench/results/*.json; they use PostgreSQL when it answers.
 bench: install
 	DEBUG=true $(BIN)/python -m bench.audit_append

@@ -6,3 +6,6 @@ class WebConfig(AppConfig):
     name = "massline.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self):
+        from massline.web import checks  # noqa: F401 (registers the system checks)
