@@ -1,0 +1,40 @@
+"""The errors the deadlines app raises; each message is translated and says what to do."""
+
+from django.utils.translation import gettext as _
+
+from massline.lib.errors import DomainError
+
+
+class CalendarYearUnknown(DomainError):
+    """A computation reached a year for which no holiday calendar has been entered.
+
+    Never caught inside this app: guessing Monday to Friday for a year whose holidays and make-up
+    working days are not yet announced would silently give wrong time limits.
+    """
+
+    code = "calendar_year_unknown"
+
+    def __init__(self, year, calendar_label=""):
+        self.year = year
+        self.calendar_label = calendar_label
+        values = {"year": year, "calendar": calendar_label}
+        if calendar_label:
+            message = _(
+                "The working calendar “%(calendar)s” has no holidays for %(year)d, so time limits that "
+                "reach into %(year)d cannot be counted. Enter the State Council's holiday notice for "
+                "%(year)d in the admin (Deadlines › Holiday years) or load it with "
+                "`massline deadlines load-year FILE`."
+            )
+        else:
+            message = _(
+                "There are no holidays for %(year)d, so time limits that reach into %(year)d cannot be "
+                "counted. Enter the State Council's holiday notice for %(year)d in the admin "
+                "(Deadlines › Holiday years) or load it with `massline deadlines load-year FILE`."
+            )
+        super().__init__(message % values)
+
+
+class ClockStateError(DomainError):
+    """A clock cannot make this transition in its present state."""
+
+    code = "clock_state"
