@@ -72,6 +72,14 @@ e2e: install
 # Benchmarks print their figures and write bench/results/*.json; they use PostgreSQL when it answers.
 bench: install
 	DEBUG=true $(BIN)/python -m bench.audit_append
+	DEBUG=true $(BIN)/python -m bench.intake
+	DEBUG=true $(BIN)/python -m bench.queue_page
+	DEBUG=true $(BIN)/python -m bench.polis_groups
 
 clean:
 	rm -rf $(VENV) var
+
+# Open311 POST requests.json under 16 keep-alive clients (wrk) against gunicorn on PostgreSQL, beside raw INSERTs.
+.PHONY: bench-intake
+bench-intake: install
+	DEBUG=true $(BIN)/python -m bench.intake_open311

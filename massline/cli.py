@@ -7,11 +7,16 @@ sets the settings module and turns an unreachable database or a wrong setting in
 import os
 import sys
 
+_HYPHENATED = {"import-cases": "import_cases"}
+
 
 def main(argv=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "massline.settings")
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "massline"
+    # Commands documented with a hyphen map to Django's module names (massline import-cases …).
+    if len(argv) > 1 and argv[1] in _HYPHENATED:
+        argv[1] = _HYPHENATED[argv[1]]
     from django.core.exceptions import ImproperlyConfigured
 
     try:

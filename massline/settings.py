@@ -266,14 +266,32 @@ MASSLINE_OPEN311_CACHE_SECONDS = _env(env.int, "MASSLINE_OPEN311_CACHE_SECONDS",
 # Requests per minute of one personal API token in /api/v1/ (anonymous clients: per address).
 MASSLINE_API_RATE_LIMIT = _env(env.int, "MASSLINE_API_RATE_LIMIT", default=300)
 
+# Public data sets used by the demo and the benchmarks (../shared/data beside the checkout).
+MASSLINE_DATA_DIR = Path(_env(env.str, "MASSLINE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
+
 # Demand handling (cases): the business's numbers live in the database (categories, policies); these
 # are the few rules of the installation.
 # How many times an unsatisfied rating may reopen a demand to the same unit.
 MASSLINE_REOPEN_LIMIT = _env(env.int, "MASSLINE_REOPEN_LIMIT", default=1)
 # Days after the reply after which an unrated demand closes as "not rated".
 MASSLINE_AUTO_CLOSE_DAYS = _env(env.int, "MASSLINE_AUTO_CLOSE_DAYS", default=7)
+# Working hours between the rungs of the escalation ladder (reminder, warning, listing, accountability).
+MASSLINE_ESCALATION_STEP_HOURS = _env(env.float, "MASSLINE_ESCALATION_STEP_HOURS", default=4.0)
+# Local hour at which officials get the daily digest of what falls due.
+MASSLINE_DIGEST_HOUR = _env(env.int, "MASSLINE_DIGEST_HOUR", default=8)
+if not 0 <= MASSLINE_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"MASSLINE_DIGEST_HOUR={MASSLINE_DIGEST_HOUR}: give an hour from 0 to 23.")
 # Public submissions per client address per hour.
 MASSLINE_PUBLIC_SUBMIT_RATE = _env(env.int, "MASSLINE_PUBLIC_SUBMIT_RATE", default=10)
+# Public ratings per client address per hour.
+MASSLINE_PUBLIC_RATING_RATE = _env(env.int, "MASSLINE_PUBLIC_RATING_RATE", default=20)
+# The site's public address, put before tracking links in messages to citizens (e.g. https://12345.example.gov.cn).
+MASSLINE_PUBLIC_URL = _env(env.str, "MASSLINE_PUBLIC_URL", default="")
+# Attachments of a demand: size of each, and how many.
+MASSLINE_ATTACHMENT_MAX_BYTES = _env(env.int, "MASSLINE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+MASSLINE_ATTACHMENT_MAX_COUNT = _env(env.int, "MASSLINE_ATTACHMENT_MAX_COUNT", default=5)
+# A demand's coordinates are matched to the nearest region centre within this distance (km).
+MASSLINE_REGION_MATCH_KM = _env(env.float, "MASSLINE_REGION_MATCH_KM", default=25.0)
 # SMS to citizens: "logging" (development) or "http" (a gateway taking JSON {to, text} with a bearer token).
 MASSLINE_SMS_BACKEND = _env(env.str, "MASSLINE_SMS_BACKEND", default="logging")
 if MASSLINE_SMS_BACKEND not in ("logging", "http"):
@@ -284,7 +302,9 @@ if token_file := _env(env.str, "MASSLINE_SMS_TOKEN_FILE", default=""):
     try:
         MASSLINE_SMS_TOKEN = Path(token_file).read_text().strip()
     except OSError as exc:
-        raise ImproperlyConfigured(f"MASSLINE_SMS_TOKEN_FILE={token_file} cannot be read: {exc.strerror}") from exc
+        raise ImproperlyConfigured(
+            f"MASSLINE_SMS_TOKEN_FILE={token_file} cannot be read: {exc.strerror}"
+        ) from exc
 if MASSLINE_SMS_BACKEND == "http" and not MASSLINE_SMS_URL:
     raise ImproperlyConfigured("MASSLINE_SMS_BACKEND=http needs MASSLINE_SMS_URL (the gateway's address).")
 MASSLINE_SMS_TIMEOUT = _env(env.float, "MASSLINE_SMS_TIMEOUT", default=5.0)

@@ -3,8 +3,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from massline.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/org/", include("massline.org.urls")),
+    path("staff/cases/", include(("massline.cases.urls_staff", "cases_staff"))),
+    path("demands/", include(("massline.cases.urls_public", "cases_public"))),
+    path("staff/intake/", include(("massline.cases.urls_intake", "cases_intake"))),
+    path("open311/v2/", include("massline.open311.urls")),
+    path("api/v1/", api.urls),
+    path("consultations/", include("massline.consultations.urls")),
+    path("staff/consultations/", include("massline.consultations.staff_urls")),
     path("", include("massline.web.urls")),
 ]

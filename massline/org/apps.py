@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OrgConfig(AppConfig):
     name = "massline.org"
     label = "org"
-    verbose_name = _("Org")
+    verbose_name = _("Organisation")

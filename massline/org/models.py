@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .choices import REGION_PARENT_LEVEL, REGION_ROLES, UNIT_ROLES, RegionLevel, Role, UnitKind
@@ -23,8 +23,8 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = pgettext_lazy("org", "user")
+        verbose_name_plural = pgettext_lazy("org", "users")
 
     def __str__(self):
         return self.display_name or self.username
@@ -37,15 +37,15 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.label
+
     @property
     def label(self):
         """The name in the active language, falling back to the Chinese name."""
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self):
-        return self.label
 
 
 class TreeMixin(models.Model):
@@ -54,19 +54,19 @@ class TreeMixin(models.Model):
     Codes and parents are fixed once created (the admin shows them read-only), so paths never go stale.
     """
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
-    path = models.CharField(_("path"), max_length=500, editable=False, db_index=True)
+    code = models.SlugField(pgettext_lazy("org", "code"), max_length=40, unique=True, allow_unicode=False)
+    path = models.CharField(pgettext_lazy("org", "path"), max_length=500, editable=False, db_index=True)
 
     class Meta:
         abstract = True
 
-    def compute_path(self):
-        prefix = self.parent.path if self.parent_id else "/"
-        return f"{prefix}{self.code}/"
-
     def save(self, *args, **kwargs):
         self.path = self.compute_path()
         super().save(*args, **kwargs)
+
+    def compute_path(self):
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
 
     @property
     def depth(self):
@@ -80,7 +80,7 @@ class TreeMixin(models.Model):
 class Region(TreeMixin, BilingualNameMixin):
     """A place in the administrative tree: county > township/street > village/community > grid."""
 
-    level = models.CharField(_("level"), max_length=20, choices=RegionLevel.choices)
+    level = models.CharField(pgettext_lazy("org", "level"), max_length=20, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent region"),
@@ -99,8 +99,8 @@ class Region(TreeMixin, BilingualNameMixin):
 
     class Meta:
         ordering = ["path"]
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
+        verbose_name = pgettext_lazy("org", "region")
+        verbose_name_plural = pgettext_lazy("org", "regions")
 
     def clean(self):
         expected = REGION_PARENT_LEVEL.get(self.level)
@@ -116,6 +116,10 @@ class Region(TreeMixin, BilingualNameMixin):
                     % {"level": RegionLevel(self.level).label, "parent": RegionLevel(expected).label}
                 }
             )
+        if (self.centre_lat is None) != (self.centre_lon is None):
+            raise ValidationError(
+                _("Give both the centre latitude and longitude, or neither."), code="centre_incomplete"
+            )
         if self.boundary is not None:
             if not isinstance(self.boundary, dict) or self.boundary.get("type") not in (
                 "Polygon",
@@ -129,7 +133,7 @@ class Region(TreeMixin, BilingualNameMixin):
 class Unit(TreeMixin, BilingualNameMixin):
     """A handling unit: the service centre, a department, a township government, a public-service company."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=UnitKind.choices)
+    kind = models.CharField(pgettext_lazy("org", "kind"), max_length=30, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -142,7 +146,7 @@ class Unit(TreeMixin, BilingualNameMixin):
         Region, verbose_name=_("regions served"), blank=True, related_name="units"
     )
     public_phone = models.CharField(_("public office phone"), max_length=40, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("org", "active"), default=True)
 
     class Meta:
         ordering = ["path"]
@@ -155,12 +159,15 @@ class Membership(models.Model):
     (supervisor, discipline inspector, mediator, analyst); administrators need neither."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("official"), on_delete=models.CASCADE, related_name="memberships"
+        User,
+        verbose_name=pgettext_lazy("org", "official"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("org", "role"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
         Unit,
-        verbose_name=_("unit"),
+        verbose_name=pgettext_lazy("org", "unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -174,7 +181,7 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("org", "since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -184,16 +191,25 @@ class Membership(models.Model):
                 fields=["user", "role", "unit"],
                 condition=Q(unit__isnull=False),
                 name="membership_unique_unit_role",
+                violation_error_message=_(
+                    "This official already holds this role in this unit: keep the existing membership."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "region"],
                 condition=Q(region__isnull=False),
                 name="membership_unique_region_role",
+                violation_error_message=_(
+                    "This official already holds this role over this region: keep the existing membership."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=Q(unit__isnull=True, region__isnull=True),
                 name="membership_unique_global_role",
+                violation_error_message=_(
+                    "This official already holds this role: keep the existing membership."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -202,6 +218,10 @@ class Membership(models.Model):
                     | Q(role=Role.ADMINISTRATOR, unit__isnull=True)
                 ),
                 name="membership_scope_matches_role",
+                violation_error_message=_(
+                    "Unit roles need a unit, regional roles a jurisdiction, administrators neither: "
+                    "fill in the one that matches the role."
+                ),
             ),
         ]
 
@@ -209,16 +229,24 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit or self.region or _('everywhere')}"
 
     def clean(self):
-        if self.role in UNIT_ROLES and (not self.unit_id or self.region_id):
+        has_unit, has_region = self._has("unit"), self._has("region")
+        if self.role in UNIT_ROLES and (not has_unit or has_region):
             raise ValidationError(
                 _("This role belongs to a unit: choose the unit and leave the jurisdiction empty.")
             )
-        if self.role in REGION_ROLES and (not self.region_id or self.unit_id):
+        if self.role in REGION_ROLES and (not has_region or has_unit):
             raise ValidationError(
                 _("This role covers a region: choose the jurisdiction and leave the unit empty.")
             )
-        if self.role == Role.ADMINISTRATOR and self.unit_id:
+        if self.role == Role.ADMINISTRATOR and has_unit:
             raise ValidationError(_("Administrators are not tied to a unit: leave the unit empty."))
+
+    def _has(self, name):
+        """Whether the relation is set, also to an object not saved yet (an admin inline on a new unit)."""
+        field = self._meta.get_field(name)
+        return getattr(self, field.attname) is not None or (
+            field.is_cached(self) and field.get_cached_value(self) is not None
+        )
 
 
 class Citizen(models.Model):
@@ -226,21 +254,21 @@ class Citizen(models.Model):
 
     user = models.OneToOneField(
         User,
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("org", "account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="citizen",
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    name = models.CharField(pgettext_lazy("org", "name"), max_length=100, blank=True)
+    phone = models.CharField(pgettext_lazy("org", "phone"), max_length=40, blank=True)
+    email = models.EmailField(pgettext_lazy("org", "e-mail"), blank=True)
+    address = models.CharField(pgettext_lazy("org", "address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("org", "created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("citizen")
-        verbose_name_plural = _("citizens")
+        verbose_name = pgettext_lazy("org", "citizen")
+        verbose_name_plural = pgettext_lazy("org", "citizens")
         indexes = [models.Index(fields=["phone"])]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 
 from .choices import REGION_ROLES, UNIT_ROLES, Role
@@ -27,7 +27,8 @@ class Scope:
 
     @property
     def is_official(self):
-        return bool(self.roles)
+        """Holds a role (or is a superuser): may open staff pages, which then show only what is in scope."""
+        return bool(self.roles) or self.everything
 
     def has_role(self, *roles):
         return self.everything and Role.ADMINISTRATOR in self.roles or bool(self.roles & set(roles))
@@ -89,5 +90,35 @@ def unit_get_for_user(*, user, code):
     return unit
 
 
+def unit_list_for_user(*, user):
+    """The units `user` may see, in tree order, with their parent and how many members and regions they have.
+
+    Scope is applied in a subquery so that the counts are not multiplied by the scope's joins.
+    """
+    visible = Unit.objects.filter(user_scope(user).units_q()).values("pk")
+    return (
+        Unit.objects.filter(pk__in=visible)
+        .select_related("parent")
+        .annotate(
+            member_count=Count("memberships__user", distinct=True),
+            region_count=Count("regions", distinct=True),
+        )
+        .order_by("path")
+    )
+
+
 def unit_members(*, unit):
     return Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+
+
+def unit_regions(*, unit):
+    return unit.regions.select_related("parent").order_by("path")
+
+
+def unit_children_for_user(*, user, unit):
+    """The direct sub-units of `unit` that `user` may see."""
+    return units_visible_to(user).filter(parent=unit).order_by("path")
+
+
+def user_memberships(*, user):
+    return Membership.objects.filter(user=user).select_related("unit", "region").order_by("role")

@@ -35,8 +35,10 @@ def test_an_event_records_who_did_what_to_which_object(admin_user_plain):
     token = context.set_current(context.RequestContext(request_id="req-123456", client_ip="10.1.2.3"))
     try:
         event = audit_record(
-            action="org.region.update", obj=Region.objects.create(code="r1", name="甲", level="county"),
-            actor=admin_user_plain, changes={"name": ["乙", "甲"]},
+            action="org.region.update",
+            obj=Region.objects.create(code="r1", name="甲", level="county"),
+            actor=admin_user_plain,
+            changes={"name": ["乙", "甲"]},
         )
     finally:
         context.reset(token)

@@ -12,8 +12,8 @@ from massline.deadlines.services import clock_extend, clock_pause, clock_start
 
 from .utils import local
 
-# serialized_rollback: the default calendar of migration 0002 is restored for the tests that follow.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The default calendar of migration 0002 is re-created before each test by massline/conftest.py.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(*actions):

@@ -1,0 +1,1 @@
+"""Demand handling (接诉即办): intake, dispatch, signing, return, handling, reply, return visit, rating."""

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Seconds between two runs of the demands' clock and between two looks at whether the digest is due.
+CLOCK_INTERVAL = 30
+DIGEST_INTERVAL = 600
+
+
+class CasesConfig(AppConfig):
+    name = "massline.cases"
+    label = "cases"
+    verbose_name = _("Demands")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from massline.lib import worker
+        from massline.org.models import Region
+
+        from .services import clock, intake
+
+        # Intake keeps region centres in memory for a minute; a saved region is seen at once here.
+        post_save.connect(intake.region_centres_forget, sender=Region, dispatch_uid="cases.region_centres")
+        post_delete.connect(
+            intake.region_centres_forget, sender=Region, dispatch_uid="cases.region_centres_del"
+        )
+
+        worker.register("cases.clock", interval=CLOCK_INTERVAL, run=lambda: clock.clock_tick())
+        worker.register("cases.digest", interval=DIGEST_INTERVAL, run=lambda: clock.digest_send())

@@ -1,0 +1,281 @@
+"""Demo data of demand handling, loaded by `massline demo` after the demo county (massline/org/demo.py).
+
+- the official three-level category tree, mapped to the county's departments, and default time limits;
+- a knowledge base of published answers: real government replies to common questions (Teddy 附件4);
+- a few thousand real historical demands (the Teddy messages with the government's replies, their real
+  times, spread over the county's villages), closed;
+- a few dozen live demands in every state (new, dispatched, being handled, overdue, replied awaiting the
+  rating, rated), made from real messages through the same services the staff use, so the workbench and
+  the public pages look like a working centre.
+
+Idempotent: the import skips what it loaded before, live demands are found by their idempotency key,
+articles by their question. A database without the data files gets the tree-less demo and a note.
+"""
+
+import csv
+import math
+from collections import Counter
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from massline.org.choices import RegionLevel, Role
+from massline.org.demo import COUNTY, DEMO_UNIT_FOR_CATEGORY
+from massline.org.models import Membership, Region, Unit, User
+
+from . import categories
+from .choices import CaseStatus, Satisfaction
+from .models import Case, Category, KnowledgeArticle
+from .services.imports import import_cases
+
+DEFAULT_LIMIT = 3000
+KNOWLEDGE_ARTICLES = 15
+TEDDY_REPLIES = "attachment4_messages_with_replies.csv"
+TEDDY_LABELLED = "attachment2_labelled_sample.csv"
+LIVE_KEY_PREFIX = "demo-live-"
+
+# Live demands of each state: how many, and how long ago the first came in and the gap between them.
+LIVE_PLAN = (
+    ("received", 6, timedelta(minutes=10), timedelta(minutes=25)),
+    ("dispatched", 6, timedelta(minutes=40), timedelta(minutes=15)),
+    ("in_progress", 8, timedelta(hours=6), timedelta(hours=9)),
+    ("overdue", 6, timedelta(days=21), timedelta(hours=5)),
+    ("replied", 6, timedelta(days=2), timedelta(hours=7)),
+    ("rated", 4, timedelta(days=4), timedelta(hours=11)),
+)
+# First-level classes whose demo units have a handler account (org.demo OFFICIALS), for live demands.
+LIVE_CLASSES = ("城乡建设", "环境保护")
+_CONSULTATION_WORDS = ("咨询", "请问", "如何", "怎么", "能否", "是否", "怎样", "何时", "政策")
+
+
+def _teddy(name):
+    return categories.data_dir() / "teddy2020c" / name
+
+
+def _read(name):
+    with open(_teddy(name), encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _villages():
+    county = Region.objects.filter(code=COUNTY["code"]).first()
+    if county is None:
+        return []
+    return list(
+        Region.objects.filter(path__startswith=county.path, level=RegionLevel.VILLAGE).order_by("code")
+    )
+
+
+def _knowledge_base(rows):
+    """Published answers from real replies to consultations, one or two per first-level class."""
+    if KnowledgeArticle.objects.exists():
+        return 0
+    index = [
+        (name, pk)
+        for pk, name in Category.objects.filter(code__startswith="zh-", parent__isnull=False).values_list(
+            "pk", "name"
+        )
+        if len(name) >= 2 and name != "其他"
+    ]
+    index.sort(key=lambda item: -len(item[0]))
+    per_class, articles = {}, []
+    for row in rows:
+        title, reply = row["留言主题"].strip(), " ".join(row["答复意见"].split())
+        if not any(word in title for word in _CONSULTATION_WORDS) or not 120 <= len(reply) <= 900:
+            continue
+        if any(article.question == title[:300] for article in articles):
+            continue
+        category_id = next((pk for name, pk in index if name in title), None)
+        if category_id is None:
+            continue
+        top = Category.objects.get(pk=category_id).path.strip("/").split("/")[0]
+        if per_class.get(top, 0) >= 2:
+            continue
+        per_class[top] = per_class.get(top, 0) + 1
+        keywords = " ".join(name for name, pk in index if pk == category_id)
+        articles.append(
+            KnowledgeArticle(
+                question=title[:300],
+                answer=reply,
+                category_id=category_id,
+                keywords=keywords,
+                is_published=True,
+            )
+        )
+        if len(articles) >= KNOWLEDGE_ARTICLES:
+            break
+    KnowledgeArticle.objects.bulk_create(articles)
+    return len(articles)
+
+
+def _bigrams(text):
+    text = "".join(text.split())
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def first_level_classifier(rows):
+    """A naive Bayes over character pairs, trained on the labelled sample (附件2): (title, description) ->
+    the id of the first-level category it most likely belongs to. Good enough to spread the demo's
+    unlabelled history over the departments; the routing app owns real classification."""
+    tops = dict(
+        Category.objects.filter(code__startswith="zh-", parent__isnull=True).values_list("name", "pk")
+    )
+    counts, totals, docs = {}, Counter(), Counter()
+    for row in rows:
+        label = row.get("一级分类", "").strip()
+        if label not in tops:
+            continue
+        docs[label] += 1
+        grams = _bigrams(row["留言主题"]) * 2 + _bigrams(row["留言详情"][:200])
+        counts.setdefault(label, Counter()).update(grams)
+        totals[label] += len(grams)
+    if not docs:
+        return None
+    vocabulary = len(set().union(*counts.values()))
+    priors = {label: math.log(n / sum(docs.values())) for label, n in docs.items()}
+
+    def classify(title, description):
+        grams = _bigrams(title) * 2 + _bigrams(description[:100])
+        best = max(
+            priors,
+            key=lambda label: (
+                priors[label]
+                + sum(math.log((counts[label][g] + 1) / (totals[label] + vocabulary)) for g in grams)
+            ),
+        )
+        return tops[best]
+
+    return classify
+
+
+def _member(unit, role):
+    membership = (
+        Membership.objects.filter(unit=unit, role=role)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _live_demands(villages, now):
+    """A few dozen demands in every state, made from real labelled messages through the services."""
+    from .services.handling import case_contact, case_dispatch, case_reply, case_sign
+    from .services.intake import case_submit
+    from .services.visit import case_rate
+
+    if Case.objects.filter(idempotency_key__startswith=LIVE_KEY_PREFIX).exists():
+        return 0
+    dispatcher = User.objects.filter(username="dispatcher").first()
+    units = {code: Unit.objects.filter(code=code).first() for code in DEMO_UNIT_FOR_CATEGORY.values()}
+    tops = {c.name: c for c in Category.objects.filter(code__startswith="zh-", parent__isnull=True)}
+    rows = [row for row in _read(TEDDY_LABELLED) if row["一级分类"] in LIVE_CLASSES]
+    replies = [" ".join(row["答复意见"].split()) for row in _read(TEDDY_REPLIES)[:200]]
+    if dispatcher is None or not rows:
+        return 0
+    made = 0
+    plan = [(state, first + gap * n) for state, count, first, gap in LIVE_PLAN for n in range(count)]
+    for index, ((state, ago), row) in enumerate(zip(plan, rows, strict=False)):
+        unit = units.get(DEMO_UNIT_FOR_CATEGORY[row["一级分类"]])
+        handler = _member(unit, Role.HANDLER) if unit else None
+        if handler is None:
+            continue
+        received = now - ago
+        case = case_submit(
+            type="complaint" if "投诉" in row["留言主题"] else "help",
+            title=row["留言主题"].strip()[:200],
+            description=row["留言详情"].strip()[:4000],
+            category=tops.get(row["一级分类"]),
+            channel="web" if index % 3 else "phone",
+            region=villages[index % len(villages)] if villages else None,
+            is_public=index % 4 != 3,
+            idempotency_key=f"{LIVE_KEY_PREFIX}{row['留言编号']}",
+            received_at=received,
+        )
+        made += 1
+        if state == "received":
+            continue
+        case_dispatch(case=case, lead_unit=unit, by=dispatcher, at=received + timedelta(minutes=20))
+        if state == "dispatched":
+            continue
+        signed = received + timedelta(minutes=50)
+        case_sign(case=case, unit=unit, by=handler, at=signed)
+        case_contact(
+            case=case,
+            by=handler,
+            note=_("Called the citizen to confirm the place and the problem."),
+            at=signed,
+        )
+        if state in ("in_progress", "overdue"):
+            continue
+        case_reply(case=case, text=replies[index % len(replies)], by=handler, at=signed + timedelta(hours=5))
+        if state == "rated":
+            satisfied = index % 2 == 0
+            case_rate(
+                case=case,
+                resolved=satisfied,
+                satisfaction=Satisfaction.SATISFIED if satisfied else Satisfaction.BASIC,
+                comment=_("Thank you for the quick answer.") if satisfied else "",
+                at=signed + timedelta(hours=26),
+            )
+    return made
+
+
+def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
+    """Load the categories, policies, knowledge base, historical and live demands of the demo county.
+
+    `limit` caps the historical demands imported. Returns a dict of what was done (also noted on `report`).
+    """
+    now = now or timezone.now()
+    if not _teddy(TEDDY_REPLIES).exists():
+        if report is not None:
+            report.note(
+                _("Demands: the data files are missing under %(path)s, so the demo has no demands.")
+                % {"path": categories.data_dir()}
+            )
+        return {}
+    tree = categories.load_taxonomy_csv()
+    policies = categories.ensure_default_policies()
+    articles = _knowledge_base(_read(TEDDY_REPLIES))
+    villages = _villages()
+    classify = first_level_classifier(_read(TEDDY_LABELLED))
+    imported = import_cases(
+        _teddy(TEDDY_REPLIES), fmt="teddy", limit=limit, regions=villages, classify=classify
+    )
+    live = _live_demands(villages, now)
+    if live:
+        from .services.clock import clock_tick
+
+        # The worker's first pass: warnings and overdue marks for the live demands.
+        clock_tick(now=now)
+    result = {
+        "categories_created": tree.created,
+        "policies_created": policies,
+        "articles_created": articles,
+        "imported": imported.loaded,
+        "live_created": live,
+        "demands": Case.objects.count(),
+        "public": Case.objects.filter(is_public=True).count(),
+        "open": Case.objects.exclude(status__in=[CaseStatus.REPLIED, CaseStatus.CLOSED]).count(),
+    }
+    if report is not None:
+        report.note(
+            _(
+                "Demands: %(demands)d (%(open)d open, %(public)d public; %(imported)d historical and "
+                "%(live)d live added now), %(categories)d categories, %(articles)d knowledge-base answers."
+            )
+            % {
+                **result,
+                "categories": Category.objects.count(),
+                "articles": KnowledgeArticle.objects.count(),
+                "imported": imported.loaded,
+                "live": live,
+            }
+        )
+    return result
+
+
+def load_demo(report=None):
+    """The hook `massline demo` calls (see massline/org/management/commands/demo.py)."""
+    return load_cases_demo(report=report)

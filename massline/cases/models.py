@@ -1,0 +1,622 @@
+"""Demands (work orders) and everything that hangs off one: assignments to units, the timeline, extensions,
+attachments, accountability records, exclusion reviews, staff notifications; categories with their
+time-limit policies; the knowledge base operators answer from.
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from massline.deadlines.choices import TimeUnit
+from massline.org.models import BilingualNameMixin, Citizen, Region, TreeMixin, Unit
+
+from .choices import (
+    AccountabilityDecision,
+    AccountabilityKind,
+    AssignmentRole,
+    AssignmentStatus,
+    CaseStatus,
+    CaseType,
+    Channel,
+    EscalationLevel,
+    EventKind,
+    ExclusionDecision,
+    ExtensionStatus,
+    NotificationKind,
+    ReturnReason,
+    Satisfaction,
+    Urgency,
+)
+
+LATITUDE = [MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))]
+LONGITUDE = [MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))]
+# Tracking codes avoid letters that read alike (0/O, 1/I/L).
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_code():
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+class Category(TreeMixin, BilingualNameMixin):
+    """A node of the category tree (一级/二级/三级分类) with its default handling unit."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    default_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("default handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="default_categories",
+    )
+    route_by_place = models.BooleanField(
+        _("route by place"),
+        default=False,
+        help_text=_("Send demands to the township/street government of the demand's place."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+
+class TimeLimitPolicy(models.Model):
+    """Time limits of a category (or, with no category, the default) for one urgency, in working time."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="policies",
+        help_text=_("Empty: the default for every category without its own."),
+    )
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices)
+    sign_amount = models.DecimalField(
+        _("time to sign"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    sign_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
+    contact_amount = models.DecimalField(
+        _("time to first contact"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    contact_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
+    reply_amount = models.DecimalField(
+        _("time to reply"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    reply_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    # Shares of the time used at which warnings fire, e.g. "0.5,0.8".
+    warn_at = models.CharField(
+        _("warning points"),
+        max_length=50,
+        default="0.5,0.8",
+        help_text=_("Shares of the time used, comma-separated, e.g. 0.5,0.8"),
+    )
+    max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
+
+    class Meta:
+        verbose_name = _("time-limit policy")
+        verbose_name_plural = _("time-limit policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "urgency"],
+                condition=Q(category__isnull=False),
+                name="cases_policy_unique_category_urgency",
+            ),
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=Q(category__isnull=True),
+                name="cases_policy_unique_default_urgency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category or _('Default')} · {self.get_urgency_display()}"
+
+    @property
+    def warning_shares(self):
+        return sorted(float(part) for part in self.warn_at.split(",") if part.strip())
+
+
+class Case(models.Model):
+    """One demand of a citizen (诉求 / 工单), from intake to the citizen's rating."""
+
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, default=new_tracking_code
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=100, null=True, blank=True, unique=True
+    )
+    type = models.CharField(_("type"), max_length=20, choices=CaseType.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=4000)
+    public_summary = models.CharField(_("public summary"), max_length=500, blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE
+    )
+    lon = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    citizen = models.ForeignKey(
+        Citizen,
+        verbose_name=_("citizen"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    is_public = models.BooleanField(_("citizen allows publication"), default=False)
+    # The language the citizen wrote in (and is answered in); empty: the site's default (MASSLINE_LANGUAGE).
+    language = models.CharField(_("citizen's language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED, db_index=True
+    )
+    # The unit handling it now, and the first unit that signed: accountable until closing (首问负责).
+    lead_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_cases",
+    )
+    first_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("first-receiving unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="first_cases",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entered_cases",
+    )
+
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    due_sign_at = models.DateTimeField(_("sign by"), null=True, blank=True)
+    due_contact_at = models.DateTimeField(_("contact by"), null=True, blank=True)
+    due_reply_at = models.DateTimeField(_("reply by"), null=True, blank=True)
+    reply_clock = models.OneToOneField(
+        "deadlines.Clock",
+        verbose_name=_("reply clock"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case",
+    )
+    # When the worker must look at this demand next (a warning point or a due time); null: nothing pending.
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, db_index=True)
+    warnings_fired = models.PositiveSmallIntegerField(_("warnings fired"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    was_late = models.BooleanField(_("finished late"), default=False)
+
+    reply = models.TextField(_("reply"), blank=True, max_length=4000)
+    resolved = models.BooleanField(_("resolved (citizen's view)"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    rating_comment = models.CharField(_("rating comment"), max_length=1000, blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    unsatisfied_count = models.PositiveSmallIntegerField(_("times rated unsatisfied"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    excluded_from_appraisal = models.BooleanField(_("excluded from appraisal"), default=False)
+
+    # A merged demand follows its thread's handling; a duplicate only points at the original.
+    thread = models.ForeignKey(
+        "self",
+        verbose_name=_("handling thread"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="thread_members",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+
+    # Imported history: where it came from and its id there (idempotent re-imports).
+    source = models.CharField(_("source"), max_length=30, blank=True)
+    source_ref = models.CharField(_("source id"), max_length=100, blank=True)
+    # Optimistic locking: every transition bumps it and only applies if nobody else did first.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="cases_status_received"),
+            models.Index(fields=["lead_unit", "status"], name="cases_lead_unit_status"),
+            models.Index(fields=["is_public", "received_at"], name="cases_public_received"),
+            # The dispatcher's queue reads only open demands: a small slice of a large table.
+            models.Index(
+                fields=["received_at"],
+                name="cases_open_received",
+                condition=Q(status__in=["received", "dispatched", "arbitration", "in_progress"]),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"], condition=~Q(source=""), name="cases_unique_source_ref"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.title[:60]}"
+
+    @property
+    def is_open(self):
+        return self.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED)
+
+    def due_for_status(self):
+        """The due time that matters now: signing while dispatched, replying while handled."""
+        if self.status == CaseStatus.DISPATCHED:
+            return self.due_sign_at
+        if self.status in (CaseStatus.IN_PROGRESS, CaseStatus.ARBITRATION):
+            return self.due_reply_at
+        return None
+
+    def is_late(self, now):
+        due = self.due_for_status()
+        return due is not None and now > due
+
+
+class Assignment(models.Model):
+    """A unit's share of a demand: lead or co-handling, from dispatch to signing and beyond."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dispatched by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dispatched_at = models.DateTimeField(_("dispatched"))
+    forced = models.BooleanField(_("assigned by the centre's decision"), default=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    return_reason = models.CharField(
+        _("return reason"), max_length=30, choices=ReturnReason.choices, blank=True
+    )
+    return_note = models.CharField(_("return note"), max_length=1000, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    co_reply = models.TextField(_("co-handling unit's part"), blank=True, max_length=4000)
+
+    class Meta:
+        ordering = ["dispatched_at"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        indexes = [models.Index(fields=["unit", "status"], name="cases_assignment_unit_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(role=AssignmentRole.LEAD, status__in=["pending", "signed"]),
+                name="cases_one_active_lead",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.tracking_code} → {self.unit} ({self.get_role_display()})"
+
+
+class CaseEvent(models.Model):
+    """One entry of a demand's timeline. `public_note` is masked and shown to the citizen."""
+
+    case = models.ForeignKey(Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    public_note = models.TextField(_("public note"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        indexes = [models.Index(fields=["case", "at"], name="cases_event_case_at")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.tracking_code}/{secrets.token_hex(8)}-{filename[-80:]}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Extension(models.Model):
+    """A unit's request for more time, decided by the dispatcher (延期申请)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    amount = models.DecimalField(
+        _("extra time"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    unit_of_time = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
+    reason = models.CharField(_("reason"), max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="requested"), name="cases_one_open_extension"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.tracking_code} +{self.amount} {self.unit_of_time}"
+
+
+class AccountabilityRecord(models.Model):
+    """What was late or mishandled, by which unit and official, and the supervisor's decision (责任追究)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="accountability_records"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("official"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=AccountabilityKind.choices)
+    description = models.CharField(_("description"), max_length=1000)
+    opened_at = models.DateTimeField(_("opened"))
+    decision = models.CharField(
+        _("decision"),
+        max_length=20,
+        choices=AccountabilityDecision.choices,
+        default=AccountabilityDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "unit", "kind"], name="cases_one_record_per_lapse"),
+        ]
+
+    def __str__(self):
+        return f"{self.case.tracking_code} {self.unit} {self.get_kind_display()}"
+
+
+class ExclusionReview(models.Model):
+    """A recorded review that takes an unreasonable demand out of appraisal, with its reason."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="exclusion_reviews"
+    )
+    reason = models.CharField(_("reason"), max_length=1000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=ExclusionDecision.choices, default=ExclusionDecision.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("exclusion review")
+        verbose_name_plural = _("exclusion reviews")
+
+    def __str__(self):
+        return f"{self.case.tracking_code} {self.get_decision_display()}"
+
+
+class Notification(models.Model):
+    """An in-app message to an official."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("official"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    text = models.CharField(_("text"), max_length=500)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="cases_notification_unread")]
+
+    def __str__(self):
+        return self.text
+
+
+class KnowledgeArticle(models.Model):
+    """A published answer operators can give directly (知识库)."""
+
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["question"]
+        verbose_name = _("knowledge-base answer")
+        verbose_name_plural = _("knowledge-base answers")
+
+    def __str__(self):
+        return self.question

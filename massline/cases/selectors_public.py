@@ -1,0 +1,239 @@
+"""Reads for the public pages: a demand by its tracking code, the list and map of public demands (masked),
+and the "how we are doing" figures of each unit. Nothing here returns a citizen's contact details.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from massline.org.choices import RegionLevel
+from massline.org.models import Region, Unit
+
+from .choices import PUBLIC_EVENT_KINDS, CaseStatus, Satisfaction
+from .masking import mask_public
+from .models import Case, CaseEvent, Category
+
+# How many demand points the public map draws at most (the most recent ones).
+MAP_POINTS = 1500
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 800, 600, 40
+PUBLIC_SUMMARY_FALLBACK = 300
+
+
+def case_for_code(code):
+    """The demand with tracking code `code` (any case: the code is the citizen's key), or None."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return (
+        Case.objects.select_related("category", "region", "lead_unit", "citizen")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def public_timeline(case):
+    """The events the citizen may see, oldest first, with their masked public notes."""
+    return list(
+        CaseEvent.objects.filter(case=case, kind__in=sorted(PUBLIC_EVENT_KINDS))
+        .select_related("unit")
+        .only("kind", "at", "public_note", "unit__name", "unit__name_en", "case_id")
+        .order_by("at", "id")
+    )
+
+
+def _citizen_names(case):
+    return [case.citizen.name] if case.citizen_id and case.citizen and case.citizen.name else []
+
+
+def public_view(case):
+    """What a public page may show of `case`: masked title, summary, address and reply."""
+    names = _citizen_names(case)
+    summary = case.public_summary or mask_public(case.description, names=names)[:PUBLIC_SUMMARY_FALLBACK]
+    return {
+        "case": case,
+        "title": mask_public(case.title, names=names),
+        "summary": summary,
+        "address": mask_public(case.address, names=names),
+        "reply": mask_public(case.reply, names=names),
+    }
+
+
+def public_cases(*, category=None, status=None, region=None):
+    """Demands whose citizens allowed publication, newest first, filtered by category/status/region
+    (each a subtree for category and region)."""
+    cases = Case.objects.filter(is_public=True)
+    if category is not None:
+        cases = cases.filter(category__path__startswith=category.path)
+    if status:
+        cases = cases.filter(status=status)
+    if region is not None:
+        cases = cases.filter(region__path__startswith=region.path)
+    # The citizen's name is joined only to mask it out of the title and summary.
+    return cases.select_related("category", "region", "citizen").order_by("-received_at", "-id")
+
+
+def public_case_get(pk):
+    return public_cases().filter(pk=pk).first()
+
+
+def filter_choices():
+    """Categories of the top two levels and townships/villages for the public filters."""
+    categories = [
+        c
+        for c in Category.objects.filter(is_active=True).only("code", "name", "name_en", "path")
+        if c.depth <= 1
+    ]
+    regions = list(
+        Region.objects.filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]).only(
+            "code", "name", "name_en", "path", "level"
+        )
+    )
+    return categories, regions
+
+
+# The map ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+    label: str
+    kind: str  # a CSS class suffix: the region's level, or the demand's status
+    url: str = ""
+
+
+class _Projection:
+    """Longitude/latitude to SVG coordinates, equirectangular around the mean latitude, north up."""
+
+    def __init__(self, coords):
+        lats = [c[0] for c in coords]
+        lons = [c[1] for c in coords]
+        self.lat_min, self.lat_max = min(lats), max(lats)
+        self.lon_min, self.lon_max = min(lons), max(lons)
+        self.kx = math.cos(math.radians((self.lat_min + self.lat_max) / 2))
+        span_x = max((self.lon_max - self.lon_min) * self.kx, 1e-6)
+        span_y = max(self.lat_max - self.lat_min, 1e-6)
+        self.scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
+        self.off_x = (MAP_WIDTH - span_x * self.scale) / 2
+        self.off_y = (MAP_HEIGHT - span_y * self.scale) / 2
+
+    def contains(self, lat, lon, margin=0.1):
+        dy = (self.lat_max - self.lat_min) * margin or 0.05
+        dx = (self.lon_max - self.lon_min) * margin or 0.05
+        return self.lat_min - dy <= lat <= self.lat_max + dy and self.lon_min - dx <= lon <= self.lon_max + dx
+
+    def __call__(self, lat, lon):
+        x = self.off_x + (lon - self.lon_min) * self.kx * self.scale
+        y = MAP_HEIGHT - (self.off_y + (lat - self.lat_min) * self.scale)
+        return round(x, 1), round(y, 1)
+
+
+def public_map(cases, *, url_for):
+    """Region centres and demand points of `cases` (a public_cases() queryset) projected for an SVG map.
+
+    A demand without coordinates is drawn at its region's centre. Returns a dict with width, height,
+    regions, points and the number of demands that could not be placed.
+    """
+    regions = list(
+        Region.objects.filter(centre_lat__isnull=False, centre_lon__isnull=False).only(
+            "pk", "name", "name_en", "level", "centre_lat", "centre_lon"
+        )
+    )
+    centres = {r.pk: (float(r.centre_lat), float(r.centre_lon)) for r in regions}
+    rows = list(
+        cases.order_by("-received_at", "-id").values_list(
+            "pk", "title", "status", "lat", "lon", "region_id", "citizen__name"
+        )[:MAP_POINTS]
+    )
+    placed, unplaced = [], 0
+    for pk, title, status, lat, lon, region_id, name in rows:
+        where = (float(lat), float(lon)) if lat is not None and lon is not None else centres.get(region_id)
+        if where is None:
+            unplaced += 1
+            continue
+        placed.append((where, pk, mask_public(title, names=[name or ""]), status))
+    basis = list(centres.values()) or [where for where, *_ in placed]
+    result = {"width": MAP_WIDTH, "height": MAP_HEIGHT, "regions": [], "points": [], "unplaced": unplaced}
+    if not basis:
+        return result
+    project = _Projection(basis)
+    for region in regions:
+        x, y = project(*centres[region.pk])
+        result["regions"].append(MapPoint(x=x, y=y, label=region.label, kind=region.level))
+    for where, pk, title, status in placed:
+        if not project.contains(*where):
+            result["unplaced"] += 1
+            continue
+        x, y = project(*where)
+        result["points"].append(MapPoint(x=x, y=y, label=mask_public(title), kind=status, url=url_for(pk)))
+    return result
+
+
+# How we are doing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitFigures:
+    unit: Unit
+    received: int
+    answered: int
+    closed: int
+    on_time: int
+    rated: int
+    satisfied: int
+    not_rated: int
+
+    @staticmethod
+    def _share(part, whole):
+        return None if not whole else part / whole
+
+    @property
+    def on_time_share(self):
+        """Answered within the time limit, of the demands answered."""
+        return self._share(self.on_time, self.answered)
+
+    @property
+    def satisfaction_share(self):
+        """Satisfied or basically satisfied, of the demands the citizen rated."""
+        return self._share(self.satisfied, self.rated)
+
+    @property
+    def not_rated_share(self):
+        """Closed without a rating, of the demands closed."""
+        return self._share(self.not_rated, self.closed)
+
+
+def unit_figures(*, since=None, until=None):
+    """Per unit handling demands (the lead unit), received in [since, until): counts and shares.
+
+    One aggregate query plus one for the units. Demands excluded from appraisal after review count as
+    received but not in the shares.
+    """
+    cases = Case.objects.filter(lead_unit__isnull=False)
+    if since is not None:
+        cases = cases.filter(received_at__gte=since)
+    if until is not None:
+        cases = cases.filter(received_at__lt=until)
+    counted = Q(excluded_from_appraisal=False)
+    answered = Q(status__in=[CaseStatus.REPLIED, CaseStatus.CLOSED]) & counted
+    rated = (
+        Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED]) & counted
+    )
+    rows = cases.values("lead_unit").annotate(
+        received=Count("id"),
+        answered=Count("id", filter=answered),
+        closed=Count("id", filter=Q(status=CaseStatus.CLOSED) & counted),
+        on_time=Count("id", filter=answered & Q(was_late=False)),
+        rated=Count("id", filter=rated),
+        satisfied=Count(
+            "id", filter=counted & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
+        ),
+        not_rated=Count(
+            "id", filter=counted & Q(status=CaseStatus.CLOSED, satisfaction=Satisfaction.NOT_RATED)
+        ),
+    )
+    by_unit = {row.pop("lead_unit"): row for row in rows}
+    units = Unit.objects.filter(pk__in=by_unit).order_by("path")
+    return [UnitFigures(unit=unit, **by_unit[unit.pk]) for unit in units]

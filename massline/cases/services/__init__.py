@@ -1,0 +1,1 @@
+"""Services of demand handling, a module per stage: intake, handling, visit, clock, merge, notify, imports."""

@@ -1,0 +1,849 @@
+"""Handling a demand in the units (办理): dispatch (派单), signing (签收), return to the centre and the
+centre's decision (退单 / 仲裁), transfer (转办), contact with the citizen, progress notes, extensions
+(延期), pausing the reply clock (挂起), joint handling (协办) and the reply (答复).
+
+Rules kept here:
+- first-receiver responsibility (首问负责): the first unit that signs stays `first_unit` until closing,
+  whatever transfers or re-dispatches follow;
+- the reply clock belongs to the demand: it starts at the first signature, pauses while the unit waits
+  for the citizen or a third party, moves only by an approved extension, and keeps running through
+  returns and transfers (the citizen's promise does not restart because the centre re-routes);
+- only the lead unit replies; co-handling units add their part before the reply or not at all.
+
+Every service runs in one transaction and changes the demand through `workflow.case_apply`.
+"""
+
+import copy
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from massline.deadlines.choices import ClockState, PauseReason
+from massline.deadlines.services import clock_extend, clock_pause, clock_resume, clock_start, clock_stop
+from massline.lib.errors import DomainError, PermissionDenied
+from massline.org.choices import Role
+from massline.org.models import Membership, Unit
+from massline.org.selectors import user_scope
+
+from ..choices import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    CaseStatus,
+    ClockStage,
+    EventKind,
+    ExtensionStatus,
+    NotificationKind,
+    ReturnReason,
+)
+from ..errors import InvalidTransition
+from ..models import Assignment, Case, Extension
+from ..timelimits import policy_for, stage_due
+from ..workflow import case_apply
+
+# Unit roles that act for a unit on its demands.
+UNIT_HANDLING_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
+
+
+# --- who may act -----------------------------------------------------------------------------------
+
+
+def is_unit_member(user, unit, roles=UNIT_HANDLING_ROLES):
+    """True if `user` holds one of `roles` in `unit` or in a unit above it (an office acts for its unit's
+    parent's staff too), or is an administrator."""
+    if user is None or unit is None:
+        return False
+    if user_scope(user).everything:
+        return True
+    paths = Membership.objects.filter(user=user, role__in=roles, unit__is_active=True).values_list(
+        "unit__path", flat=True
+    )
+    return any(unit.path.startswith(path) for path in paths)
+
+
+def require_unit_member(user, unit, roles=UNIT_HANDLING_ROLES):
+    if not is_unit_member(user, unit, roles):
+        raise PermissionDenied(
+            _("Only the handlers and the head of %(unit)s may do this on its demands.") % {"unit": unit}
+        )
+
+
+def require_role(user, *roles, message):
+    if user is None or not user_scope(user).has_role(*roles):
+        raise PermissionDenied(message)
+
+
+def require_dispatcher(user):
+    require_role(
+        user,
+        Role.DISPATCHER,
+        message=_("Only the centre's dispatchers decide where a demand goes: ask a dispatcher."),
+    )
+
+
+def require_status(case, *statuses, message=None):
+    if case.status not in statuses:
+        raise InvalidTransition(
+            message
+            or _("This demand is “%(status)s”: that cannot be done now. Reload it to see what it needs.")
+            % {"status": CaseStatus(case.status).label}
+        )
+
+
+def require_text(value, message):
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, code="required")
+    return value
+
+
+def refuse_thread_member(case):
+    if case.thread_id:
+        raise InvalidTransition(
+            _("This demand was merged into the handling thread %(code)s: act on that demand instead.")
+            % {"code": case.thread.tracking_code}
+        )
+
+
+# --- staff notifications ---------------------------------------------------------------------------
+
+
+def unit_staff(unit, roles=UNIT_HANDLING_ROLES):
+    from massline.org.models import User
+
+    return list(
+        User.objects.filter(memberships__unit=unit, memberships__role__in=roles, is_active=True).distinct()
+    )
+
+
+def dispatchers():
+    from massline.org.models import User
+
+    return list(User.objects.filter(memberships__role=Role.DISPATCHER, is_active=True).distinct())
+
+
+def tell_staff(*, users, case, kind, text):
+    """In-app notification to officials (engineer P's notify module sends it)."""
+    from .notify import notify_staff
+
+    users = [user for user in users if user is not None]
+    if users:
+        notify_staff(users=users, case=case, kind=kind, text=str(text))
+
+
+def tell_citizen(*, case, kind):
+    from .notify import notify_citizen
+
+    notify_citizen(case=case, kind=kind)
+
+
+# --- due times and the worker's next look ----------------------------------------------------------
+
+
+def _now(at):
+    return at or timezone.now()
+
+
+def case_policy(case):
+    return policy_for(category=case.category, urgency=case.urgency)
+
+
+def case_refresh_fields(case, *, now):
+    """The `next_check_at` the clock worker needs for `case` as it now stands (after its fields changed)."""
+    from .clock import next_check
+
+    return {"next_check_at": next_check(case, now=now)}
+
+
+def _apply(case, *, by, event_kind, at, to=None, fields=None, **kwargs):
+    """case_apply, then set next_check_at for the demand's new state in the same conditional update."""
+    fields = dict(fields or {})
+    future = copy.copy(case)
+    for name, value in fields.items():
+        setattr(future, name, value)
+    if to is not None:
+        future.status = to
+    fields.update(case_refresh_fields(future, now=at))
+    return case_apply(case=case, by=by, event_kind=event_kind, to=to, fields=fields, at=at, **kwargs)
+
+
+def _refresh_next_check(case, at):
+    """After the assignments a transition created: the worker's next look depends on them."""
+    from .clock import case_refresh_next_check
+
+    case_refresh_next_check(case, now=at)
+
+
+def _locked_copy(case):
+    """Re-read the demand: services act on what the database holds, not on what a form once showed.
+
+    The version is kept from the caller's copy, so a change made by someone else in between is still
+    refused as a concurrent update by case_apply.
+    """
+    fresh = Case.objects.select_related("category", "lead_unit", "first_unit", "reply_clock", "thread").get(
+        pk=case.pk
+    )
+    fresh.version = case.version
+    return fresh
+
+
+def _copy_back(source, target):
+    for field in Case._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def _active_assignment(case, unit, role=None):
+    assignments = Assignment.objects.filter(case=case, unit=unit, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    if role:
+        assignments = assignments.filter(role=role)
+    return assignments.order_by("-dispatched_at", "-pk").first()
+
+
+def _lead_assignment(case):
+    return (
+        Assignment.objects.filter(case=case, role=AssignmentRole.LEAD, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+        .select_related("unit")
+        .first()
+    )
+
+
+def _check_unit(unit, what):
+    if not isinstance(unit, Unit) or not unit.is_active:
+        raise DomainError(
+            _("Choose an active handling unit as the %(what)s.") % {"what": what}, code="invalid_unit"
+        )
+
+
+def _dispatch_fields(case, *, lead_unit, at):
+    policy = case_policy(case)
+    return {
+        "lead_unit": lead_unit,
+        "dispatched_at": case.dispatched_at or at,
+        "due_sign_at": stage_due(policy=policy, stage=ClockStage.SIGN, start=at),
+        "warnings_fired": 0,
+        "escalation_level": 0,
+        "is_overdue": False,
+    }
+
+
+def _create_assignments(case, *, lead_unit, co_units, by, at, forced):
+    Assignment.objects.create(
+        case=case, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_by=by, dispatched_at=at, forced=forced
+    )
+    for unit in co_units:
+        if _active_assignment(case, unit) is None:
+            Assignment.objects.create(
+                case=case, unit=unit, role=AssignmentRole.CO, dispatched_by=by, dispatched_at=at
+            )
+
+
+def _clean_co_units(lead_unit, co_units):
+    units = []
+    for unit in co_units or ():
+        _check_unit(unit, _("co-handling unit"))
+        if unit.pk != lead_unit.pk and unit not in units:
+            units.append(unit)
+    return units
+
+
+def _tell_unit_new(case, units):
+    for unit in units:
+        tell_staff(
+            users=unit_staff(unit),
+            case=case,
+            kind=NotificationKind.NEW_ASSIGNMENT,
+            text=_("New demand %(code)s for %(unit)s: sign for it.")
+            % {"code": case.tracking_code, "unit": unit},
+        )
+
+
+# --- dispatch, sign, return, arbitrate, transfer ---------------------------------------------------
+
+
+def case_dispatch(*, case, lead_unit, co_units=(), by, note="", forced=False, at=None):
+    """Send a new demand to its lead unit (and co-handling units): the time to sign starts now (派单)."""
+    at = _now(at)
+    require_dispatcher(by)
+    _check_unit(lead_unit, _("lead unit"))
+    co_units = _clean_co_units(lead_unit, co_units)
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        require_status(
+            current,
+            CaseStatus.RECEIVED,
+            message=_(
+                "Only a new demand can be dispatched; this one is “%(status)s”. A returned demand is decided "
+                "by arbitration, one being handled is moved by a transfer."
+            )
+            % {"status": CaseStatus(current.status).label},
+        )
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.DISPATCHED,
+            to=CaseStatus.DISPATCHED,
+            fields=_dispatch_fields(current, lead_unit=lead_unit, at=at),
+            at=at,
+            unit=lead_unit,
+            public_note=_("Sent to %(unit)s.") % {"unit": lead_unit},
+            internal_note=note,
+            data={"co_units": [u.code for u in co_units], "forced": forced},
+        )
+        _create_assignments(current, lead_unit=lead_unit, co_units=co_units, by=by, at=at, forced=forced)
+        _refresh_next_check(current, at)
+        _tell_unit_new(current, [lead_unit, *co_units])
+    _copy_back(current, case)
+    return case
+
+
+def case_sign(*, case, unit, by, at=None):
+    """The unit signs for the demand (签收). For the lead unit the demand is now being handled: the times to
+    contact the citizen and to reply start (the reply clock only at the first signature)."""
+    at = _now(at)
+    require_unit_member(by, unit)
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        assignment = _active_assignment(current, unit)
+        if assignment is None or assignment.status != AssignmentStatus.PENDING:
+            if current.status == CaseStatus.CLOSED:
+                raise InvalidTransition(_("This demand is closed: there is nothing left to sign for."))
+            raise InvalidTransition(
+                _("%(unit)s has no demand %(code)s waiting for its signature: reload the queue.")
+                % {"unit": unit, "code": current.tracking_code}
+            )
+        assignment.status, assignment.signed_by, assignment.signed_at = AssignmentStatus.SIGNED, by, at
+        assignment.save(update_fields=["status", "signed_by", "signed_at"])
+        if assignment.role == AssignmentRole.CO:
+            _apply(current, by=by, event_kind=EventKind.SIGNED, at=at, unit=unit, data={"role": "co"})
+        else:
+            require_status(current, CaseStatus.DISPATCHED)
+            policy = case_policy(current)
+            fields = {
+                "signed_at": current.signed_at or at,
+                "first_unit": current.first_unit or unit,
+                "handler": by,
+                "warnings_fired": 0,
+                "escalation_level": 0,
+                "is_overdue": False,
+            }
+            if current.first_contact_at is None:
+                fields["due_contact_at"] = stage_due(policy=policy, stage=ClockStage.CONTACT, start=at)
+            if current.reply_clock is None or current.reply_clock.state == ClockState.STOPPED:
+                clock = clock_start(start=at, amount=policy.reply_amount, unit=policy.reply_unit, by=by)
+                fields.update(reply_clock=clock, due_reply_at=clock.due_at)
+            _apply(
+                current,
+                by=by,
+                event_kind=EventKind.SIGNED,
+                to=CaseStatus.IN_PROGRESS,
+                fields=fields,
+                at=at,
+                unit=unit,
+                public_note=_("%(unit)s is handling your demand.") % {"unit": unit},
+                data={"role": "lead", "late": bool(current.due_sign_at and at > current.due_sign_at)},
+            )
+    _copy_back(current, case)
+    return case
+
+
+def case_return(*, case, unit, reason, note, by, at=None):
+    """The lead unit sends the demand back to the centre with a reason from the fixed list (退单)."""
+    at = _now(at)
+    require_unit_member(by, unit)
+    if reason not in ReturnReason.values:
+        raise DomainError(
+            _("Choose why the demand is returned: %(reasons)s.")
+            % {"reasons": ", ".join(str(label) for label in ReturnReason.labels)},
+            code="return_reason_required",
+        )
+    note = require_text(note, _("Explain the return in the note, so the centre can decide where it belongs."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        require_status(current, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)
+        assignment = _active_assignment(current, unit, AssignmentRole.LEAD)
+        if assignment is None:
+            raise InvalidTransition(
+                _("%(unit)s is not the lead unit of this demand: only the lead unit can return it.")
+                % {"unit": unit}
+            )
+        if assignment.forced:
+            raise InvalidTransition(
+                _(
+                    "The centre assigned this demand to %(unit)s by decision after a return: it cannot be "
+                    "returned again. Handle it, or ask the dispatcher for a transfer."
+                )
+                % {"unit": unit}
+            )
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.RETURNED,
+            to=CaseStatus.ARBITRATION,
+            fields={"warnings_fired": 0, "escalation_level": 0, "is_overdue": False},
+            at=at,
+            unit=unit,
+            internal_note=note,
+            data={"reason": reason},
+        )
+        assignment.status, assignment.returned_at = AssignmentStatus.RETURNED, at
+        assignment.return_reason, assignment.return_note = reason, note
+        assignment.save(update_fields=["status", "returned_at", "return_reason", "return_note"])
+        tell_staff(
+            users=dispatchers(),
+            case=current,
+            kind=NotificationKind.RETURNED,
+            text=_("%(unit)s returned %(code)s: %(reason)s.")
+            % {"unit": unit, "code": current.tracking_code, "reason": ReturnReason(reason).label},
+        )
+    _copy_back(current, case)
+    return case
+
+
+ARBITRATE_REDISPATCH = "redispatch"
+ARBITRATE_FORCE = "force"
+
+
+def case_arbitrate(*, case, decision, unit, by, note, co_units=(), at=None):
+    """The centre decides a returned demand (仲裁): re-dispatch it to another unit, or force it on the unit
+    that returned it (`decision` "force"; that unit must then handle it and cannot return it again)."""
+    at = _now(at)
+    require_dispatcher(by)
+    if decision not in (ARBITRATE_REDISPATCH, ARBITRATE_FORCE):
+        raise DomainError(_("Decide to re-dispatch the demand or to force the assignment."), code="decision")
+    _check_unit(unit, _("lead unit"))
+    note = require_text(note, _("Give the reason for the decision: the units will read it."))
+    co_units = _clean_co_units(unit, co_units)
+    with transaction.atomic():
+        current = _locked_copy(case)
+        require_status(
+            current,
+            CaseStatus.ARBITRATION,
+            message=_("Only a returned demand awaits the centre's decision; this one is “%(status)s”.")
+            % {"status": CaseStatus(current.status).label},
+        )
+        returned = (
+            Assignment.objects.filter(
+                case=current, role=AssignmentRole.LEAD, status=AssignmentStatus.RETURNED
+            )
+            .order_by("-returned_at")
+            .first()
+        )
+        forced = decision == ARBITRATE_FORCE
+        if forced and (returned is None or returned.unit_id != unit.pk):
+            raise DomainError(
+                _("Forcing keeps the demand with the unit that returned it (%(unit)s): choose that unit.")
+                % {"unit": returned.unit if returned else "—"},
+                code="force_same_unit",
+            )
+        if not forced and returned is not None and returned.unit_id == unit.pk:
+            raise DomainError(
+                _("%(unit)s returned this demand: re-dispatch it to another unit, or force the assignment.")
+                % {"unit": unit},
+                code="redispatch_same_unit",
+            )
+        Assignment.objects.filter(
+            case=current, role=AssignmentRole.CO, status__in=ACTIVE_ASSIGNMENT_STATUSES
+        ).exclude(unit__in=co_units).update(status=AssignmentStatus.CANCELLED)
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.ARBITRATED,
+            to=CaseStatus.DISPATCHED,
+            fields=_dispatch_fields(current, lead_unit=unit, at=at),
+            at=at,
+            unit=unit,
+            public_note=_("Sent to %(unit)s.") % {"unit": unit},
+            internal_note=note,
+            data={"decision": decision, "co_units": [u.code for u in co_units]},
+        )
+        _create_assignments(current, lead_unit=unit, co_units=co_units, by=by, at=at, forced=forced)
+        _refresh_next_check(current, at)
+        _tell_unit_new(current, [unit, *co_units])
+    _copy_back(current, case)
+    return case
+
+
+def case_transfer(*, case, to_unit, by, note, co_units=(), at=None):
+    """The centre moves a demand from its lead unit to another (转办). The first unit that signed stays
+    accountable (首问负责) and the reply clock keeps running; the new unit must sign."""
+    at = _now(at)
+    require_dispatcher(by)
+    _check_unit(to_unit, _("new lead unit"))
+    note = require_text(note, _("Give the reason for the transfer: both units will read it."))
+    co_units = _clean_co_units(to_unit, co_units)
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        require_status(current, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)
+        lead = _lead_assignment(current)
+        if lead is not None and lead.unit_id == to_unit.pk:
+            raise DomainError(
+                _("%(unit)s already leads this demand: choose another unit.") % {"unit": to_unit},
+                code="same_unit",
+            )
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.TRANSFERRED,
+            to=CaseStatus.DISPATCHED,
+            fields=_dispatch_fields(current, lead_unit=to_unit, at=at),
+            at=at,
+            unit=to_unit,
+            public_note=_("Transferred to %(unit)s.") % {"unit": to_unit},
+            internal_note=note,
+            data={"from": lead.unit.code if lead else None},
+        )
+        if lead is not None:
+            lead.status = AssignmentStatus.TRANSFERRED
+            lead.save(update_fields=["status"])
+        _create_assignments(current, lead_unit=to_unit, co_units=co_units, by=by, at=at, forced=False)
+        _refresh_next_check(current, at)
+        _tell_unit_new(current, [to_unit, *co_units])
+    _copy_back(current, case)
+    return case
+
+
+# --- while handling ----------------------------------------------------------------------------------
+
+
+def _require_lead_member(case, by, *, what):
+    lead = _lead_assignment(case)
+    if lead is None or lead.status != AssignmentStatus.SIGNED or not is_unit_member(by, lead.unit):
+        raise PermissionDenied(
+            _("Only the handlers of the unit leading this demand, once it has signed, may %(what)s.")
+            % {"what": what}
+        )
+    return lead
+
+
+def case_contact(*, case, by, note, at=None):
+    """The handler records contact with the citizen (首次联系 and later calls)."""
+    at = _now(at)
+    note = require_text(note, _("Write down what was said with the citizen."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        require_status(current, CaseStatus.IN_PROGRESS)
+        lead = _require_lead_member(current, by, what=_("record contact with the citizen"))
+        fields = {}
+        if current.first_contact_at is None:
+            # The contact stage is over: the warnings and escalation now count toward the reply.
+            fields = {"first_contact_at": at, "warnings_fired": 0, "escalation_level": 0, "is_overdue": False}
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.CONTACTED,
+            fields=fields,
+            at=at,
+            unit=lead.unit,
+            public_note=_("The handler contacted you."),
+            internal_note=note,
+        )
+    _copy_back(current, case)
+    return case
+
+
+def case_note(*, case, by, note, at=None):
+    """A progress note on the timeline, for staff only (办理进展)."""
+    at = _now(at)
+    note = require_text(note, _("Write the progress note."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        require_status(current, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.ARBITRATION)
+        unit = None
+        if not user_scope(by).has_role(Role.DISPATCHER, Role.SUPERVISOR):
+            unit = _require_lead_member(current, by, what=_("add a progress note")).unit
+        case_apply(case=current, by=by, event_kind=EventKind.NOTE, at=at, unit=unit, internal_note=note)
+    _copy_back(current, case)
+    return case
+
+
+def case_pause(*, case, reason, note, by, at=None):
+    """Stop the reply clock while the unit waits for the citizen or a third party (挂起)."""
+    at = _now(at)
+    if reason not in PauseReason.values:
+        raise DomainError(
+            _("Choose why the clock stops: %(reasons)s.")
+            % {"reasons": ", ".join(str(label) for label in PauseReason.labels)},
+            code="pause_reason_required",
+        )
+    note = require_text(note, _("Explain what the unit is waiting for."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        require_status(current, CaseStatus.IN_PROGRESS)
+        lead = _require_lead_member(current, by, what=_("pause the reply clock"))
+        clock_pause(clock=current.reply_clock, at=at, reason=reason, note=note, by=by)
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.NOTE,
+            at=at,
+            unit=lead.unit,
+            internal_note=_("Reply clock paused: %(reason)s. %(note)s")
+            % {"reason": PauseReason(reason).label, "note": note},
+            data={"clock": "paused", "reason": reason},
+        )
+    _copy_back(current, case)
+    return case
+
+
+def case_resume(*, case, by, at=None):
+    """Restart the reply clock: the due time moves on by the working time it stood still."""
+    at = _now(at)
+    with transaction.atomic():
+        current = _locked_copy(case)
+        require_status(current, CaseStatus.IN_PROGRESS)
+        lead = _require_lead_member(current, by, what=_("restart the reply clock"))
+        if current.reply_clock is None or current.reply_clock.state != ClockState.PAUSED:
+            raise InvalidTransition(_("The reply clock is running, not paused: there is nothing to restart."))
+        clock = clock_resume(clock=current.reply_clock, at=at, by=by)
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.NOTE,
+            fields={"due_reply_at": clock.due_at},
+            at=at,
+            unit=lead.unit,
+            internal_note=_("Reply clock restarted."),
+            data={"clock": "resumed", "due_reply_at": clock.due_at.isoformat()},
+        )
+    _copy_back(current, case)
+    return case
+
+
+def _decimal_amount(amount):
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value <= 0:
+        raise DomainError(_("Ask for some extra time: give an amount above zero."), code="amount")
+    return value
+
+
+def extension_request(*, case, amount, reason, by, at=None):
+    """The lead unit asks the centre for more time to reply (延期申请), in the reply clock's unit."""
+    at = _now(at)
+    value = _decimal_amount(amount)
+    reason = require_text(reason, _("Explain why more time is needed."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        require_status(current, CaseStatus.IN_PROGRESS)
+        lead = _require_lead_member(current, by, what=_("ask for an extension"))
+        policy = case_policy(current)
+        if current.extension_count >= policy.max_extensions:
+            raise InvalidTransition(
+                _(
+                    "This demand already had the %(n)d extension(s) its time limit allows: reply now, or "
+                    "ask the centre to transfer it."
+                )
+                % {"n": policy.max_extensions}
+            )
+        if Extension.objects.filter(case=current, status=ExtensionStatus.REQUESTED).exists():
+            raise InvalidTransition(
+                _("An extension request for this demand is already waiting for the centre's decision.")
+            )
+        extension = Extension.objects.create(
+            case=current,
+            unit=lead.unit,
+            requested_by=by,
+            requested_at=at,
+            amount=value,
+            unit_of_time=current.reply_clock.unit,
+            reason=reason,
+        )
+        case_apply(
+            case=current,
+            by=by,
+            event_kind=EventKind.EXTENSION_REQUESTED,
+            at=at,
+            unit=lead.unit,
+            internal_note=reason,
+            data={"extension": extension.pk, "amount": str(value), "unit": extension.unit_of_time},
+        )
+        tell_staff(
+            users=dispatchers(),
+            case=current,
+            kind=NotificationKind.EXTENSION,
+            text=_("%(unit)s asks for more time on %(code)s.")
+            % {"unit": lead.unit, "code": current.tracking_code},
+        )
+    _copy_back(current, case)
+    return extension
+
+
+def extension_decide(*, extension, approve, by, note="", at=None):
+    """The dispatcher approves or rejects an extension request; on approval the reply is due later and the
+    citizen is told."""
+    at = _now(at)
+    require_dispatcher(by)
+    if not approve:
+        note = require_text(note, _("Say why the extension is refused: the unit will read it."))
+    with transaction.atomic():
+        extension = Extension.objects.select_for_update().get(pk=extension.pk)
+        if extension.status != ExtensionStatus.REQUESTED:
+            raise InvalidTransition(
+                _("This extension request was already decided (%(status)s).")
+                % {"status": ExtensionStatus(extension.status).label}
+            )
+        current = _locked_copy(Case.objects.get(pk=extension.case_id))
+        require_status(current, CaseStatus.IN_PROGRESS)
+        fields = {}
+        public_note = ""
+        if approve:
+            policy = case_policy(current)
+            if current.extension_count >= policy.max_extensions:
+                raise InvalidTransition(
+                    _("This demand already had the %(n)d extension(s) its time limit allows.")
+                    % {"n": policy.max_extensions}
+                )
+            clock = clock_extend(
+                clock=current.reply_clock, amount=extension.amount, by=by, reason=extension.reason
+            )
+            fields = {"due_reply_at": clock.due_at, "extension_count": current.extension_count + 1}
+            if at < clock.due_at:
+                fields.update(is_overdue=False, escalation_level=0)
+            # A localised date ("2026年10月13日 17:30"): the masking of public notes takes long digit runs
+            # such as 2026-10-13 17 for phone numbers.
+            public_note = _("More time was granted; the reply is now due by %(due)s.") % {
+                "due": formats.date_format(timezone.localtime(clock.due_at), "DATETIME_FORMAT")
+            }
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        extension.decided_by, extension.decided_at, extension.decision_note = by, at, note
+        extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.EXTENSION_DECIDED,
+            fields=fields,
+            at=at,
+            unit=extension.unit,
+            public_note=public_note,
+            internal_note=note,
+            data={"extension": extension.pk, "approved": bool(approve)},
+        )
+        tell_staff(
+            users=[extension.requested_by],
+            case=current,
+            kind=NotificationKind.EXTENSION,
+            text=(_("Extension approved for %(code)s.") if approve else _("Extension refused for %(code)s."))
+            % {"code": current.tracking_code},
+        )
+        if approve:
+            tell_citizen(case=current, kind="extended")
+    return extension
+
+
+# --- joint handling and the reply -------------------------------------------------------------------
+
+
+def case_co_reply(*, case, unit, text, by, at=None):
+    """A co-handling unit adds its part (协办意见), which the lead unit sees before replying."""
+    at = _now(at)
+    require_unit_member(by, unit)
+    text = require_text(text, _("Write your unit's part of the answer."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        if current.status != CaseStatus.IN_PROGRESS:
+            raise InvalidTransition(
+                _(
+                    "This demand is “%(status)s”: co-handling units add their part before the lead unit "
+                    "replies."
+                )
+                % {"status": CaseStatus(current.status).label}
+            )
+        assignment = _active_assignment(current, unit, AssignmentRole.CO)
+        if assignment is None:
+            raise PermissionDenied(
+                _("%(unit)s does not co-handle this demand: only its co-handling units add a part.")
+                % {"unit": unit}
+            )
+        case_apply(case=current, by=by, event_kind=EventKind.CO_REPLIED, at=at, unit=unit, internal_note=text)
+        assignment.co_reply = text
+        fields = ["co_reply"]
+        if assignment.status == AssignmentStatus.PENDING:
+            assignment.status, assignment.signed_by, assignment.signed_at = AssignmentStatus.SIGNED, by, at
+            fields += ["status", "signed_by", "signed_at"]
+        assignment.save(update_fields=fields)
+    _copy_back(current, case)
+    return case
+
+
+def _reply_fields(case, *, text, at, was_late, lead_unit):
+    return {
+        "reply": text,
+        "replied_at": at,
+        "was_late": was_late,
+        "lead_unit": lead_unit,
+        "is_overdue": False,
+        "warnings_fired": 0,
+        "escalation_level": 0,
+    }
+
+
+def case_reply(*, case, text, by, at=None):
+    """The lead unit answers the citizen (答复): the reply clock stops and the demand awaits the rating.
+    Demands merged into this one's handling thread get the same reply (each is rated on its own)."""
+    at = _now(at)
+    text = require_text(text, _("Write the reply to the citizen."))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        if current.status != CaseStatus.IN_PROGRESS:
+            raise InvalidTransition(
+                _("This demand is “%(status)s”: only a demand being handled can be replied to.")
+                % {"status": CaseStatus(current.status).label}
+            )
+        lead = _lead_assignment(current)
+        if lead is None or not is_unit_member(by, lead.unit):
+            raise PermissionDenied(_("This demand is led by another unit: only the lead unit replies to it."))
+        clock = current.reply_clock
+        if clock is not None and clock.state != ClockState.STOPPED:
+            clock = clock_stop(clock=clock, at=at, by=by)
+        was_late = bool(clock and clock.stopped_at and clock.stopped_at > clock.due_at) or bool(
+            current.due_reply_at and at > current.due_reply_at
+        )
+        _apply(
+            current,
+            by=by,
+            event_kind=EventKind.REPLIED,
+            to=CaseStatus.REPLIED,
+            fields=_reply_fields(current, text=text, at=at, was_late=was_late, lead_unit=lead.unit),
+            at=at,
+            unit=lead.unit,
+            public_note=_("Your demand was answered."),
+            data={"late": was_late},
+        )
+        Assignment.objects.filter(case=current, status__in=ACTIVE_ASSIGNMENT_STATUSES).update(
+            status=AssignmentStatus.DONE
+        )
+        tell_citizen(case=current, kind="replied")
+        for member in Case.objects.filter(thread=current).exclude(
+            status__in=[CaseStatus.REPLIED, CaseStatus.CLOSED]
+        ):
+            member_copy = _locked_copy(member)
+            member_copy.version = member.version
+            _apply(
+                member_copy,
+                by=by,
+                event_kind=EventKind.REPLIED,
+                to=CaseStatus.REPLIED,
+                fields={
+                    **_reply_fields(member_copy, text=text, at=at, was_late=was_late, lead_unit=lead.unit),
+                    "handler": current.handler,
+                    "first_unit": member_copy.first_unit or current.first_unit,
+                },
+                at=at,
+                unit=lead.unit,
+                public_note=_("Your demand was answered together with %(code)s.")
+                % {"code": current.tracking_code},
+                data={"thread": current.pk, "late": was_late},
+            )
+            tell_citizen(case=member_copy, kind="replied")
+    _copy_back(current, case)
+    return case

@@ -1,0 +1,20 @@
+"""Public pages of demands, mounted at /demands/ (namespace "cases_public")."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views_public
+
+urlpatterns = [
+    # The list has its own path so that the navigation does not mark it current on every /demands/ page.
+    path("", RedirectView.as_view(pattern_name="cases_public:list", permanent=False)),
+    path("public/", views_public.public_list, name="list"),
+    path("new/", views_public.submit, name="submit"),
+    path("received/<str:code>/", views_public.received, name="received"),
+    path("track/", views_public.track_lookup, name="track_lookup"),
+    path("track/<str:code>/", views_public.track, name="track"),
+    path("track/<str:code>/rate/", views_public.rate, name="rate"),
+    path("public/<int:pk>/", views_public.public_detail, name="detail"),
+    path("map/", views_public.public_map, name="map"),
+    path("units/", views_public.units, name="units"),
+]

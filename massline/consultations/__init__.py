@@ -1,0 +1,1 @@
+"""Public consultation on major decisions: drafts, opinions, stance votes, opinion groups, adoption report."""
