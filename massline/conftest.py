@@ -159,3 +159,18 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium for a module of browser tests; CI fails when it is missing."""
+    import os
+    from pathlib import Path
+
+    pytest.importorskip("playwright.sync_api")
+    from massline.web.testing import CHROMIUM, chromium
+
+    if not Path(CHROMIUM).exists():
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no Chromium at {CHROMIUM}")
+    with chromium() as launched:
+        yield launched

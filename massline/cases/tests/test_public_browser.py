@@ -4,10 +4,8 @@ under the CSP; an operator answers a question from the knowledge base on the int
 Run alone with `pytest -m e2e massline/cases/tests/test_public_browser.py`; screenshots: var/screenshots/.
 """
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,40 +14,13 @@ from django.test import Client
 from massline.cases.models import Case, KnowledgeArticle
 from massline.org import services as org_services
 from massline.org.choices import Role
+from massline.web.testing import SCREENSHOTS as SHOTS
 
 pytestmark = pytest.mark.e2e
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = os.environ.get("MASSLINE_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no Chromium at {CHROMIUM}")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)

@@ -5,59 +5,23 @@ Playwright's sync API runs an event loop in this thread, so Django's async-safet
 for this module only (DJANGO_ALLOW_ASYNC_UNSAFE): the database calls here are ordinary synchronous ones.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from massline.org.testing import PERSONA_PASSWORD as PASSWORD
+from massline.web.testing import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = os.environ.get("MASSLINE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 # Fail fast: a local page that takes longer than this is broken, not slow.
 TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def async_unsafe_allowed():
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(async_unsafe_allowed):
-    if not Path(CHROMIUM).exists():
-        # CI must run these: a skip there would hide a missing install step (.ci/run installs Chromium).
-        missing = pytest.fail if os.environ.get("CI") else pytest.skip
-        missing(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set MASSLINE_CHROMIUM)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)
