@@ -23,7 +23,7 @@ from massline.lib.errors import DomainError
 from massline.lib.masking import mask_email, mask_name, mask_phone
 
 from . import csv_io, services
-from .choices import UNIT_ROLES
+from .choices import UNIT_ROLES, RegionLevel
 from .models import Citizen, Membership, Region, Unit, User
 
 CITIZEN_PERSONAL_FIELDS = ["name", "phone", "email", "address"]
@@ -409,7 +409,13 @@ class UserAdmin(MembershipSavingMixin, DjangoUserAdmin):
 class CitizenForm(forms.ModelForm):
     class Meta:
         model = Citizen
-        fields = ("name", "phone", "email", "address", "user")
+        fields = ("name", "phone", "email", "address", "user", "residence")
+        help_texts = {
+            "residence": _(
+                "Choose where the citizen lives once you have checked it (household register, ID card): "
+                "saving records the verification with your name and the time."
+            )
+        }
 
     def clean(self):
         data = super().clean()
@@ -419,6 +425,12 @@ class CitizenForm(forms.ModelForm):
             services.citizen_check(probe)
         except DomainError as exc:
             raise ValidationError(exc.message) from exc
+        residence = data.get("residence")
+        if residence is not None and residence.level == RegionLevel.COUNTY:
+            self.add_error(
+                "residence",
+                _("Verify the residence down to a township, village or grid, not only the county."),
+            )
         return data
 
 
@@ -432,8 +444,8 @@ class CitizenAdmin(admin.ModelAdmin):
     search_fields = ("=phone", "=email")
     autocomplete_fields = ("user",)
     list_select_related = ("user",)
-    readonly_fields = ("created_at",)
-    fields = ("name", "phone", "email", "address", "user", "created_at")
+    readonly_fields = ("residence_verified_at", "created_at")
+    fields = ("name", "phone", "email", "address", "user", "residence", "residence_verified_at", "created_at")
 
     @admin.display(description=pgettext_lazy("org", "name"))
     def masked_name(self, obj):
@@ -466,7 +478,12 @@ class CitizenAdmin(admin.ModelAdmin):
             )
         else:
             data = {name: form.cleaned_data.get(name) or "" for name in ("name", "phone", "email", "address")}
-            _adopt(obj, services.citizen_create(**data, user=form.cleaned_data.get("user"), by=request.user))
+            current = services.citizen_create(**data, user=form.cleaned_data.get("user"), by=request.user)
+            _adopt(obj, current)
+        residence = form.cleaned_data.get("residence")
+        if residence is not None and residence.pk != current.residence_id:
+            services.citizen_verify_residence(citizen=current, residence=residence, by=request.user)
+            _adopt(obj, current)
 
     def delete_model(self, request, obj):
         services.citizen_delete(citizen=obj, by=request.user)

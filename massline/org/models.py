@@ -264,6 +264,16 @@ class Citizen(models.Model):
     phone = models.CharField(pgettext_lazy("org", "phone"), max_length=40, blank=True)
     email = models.EmailField(pgettext_lazy("org", "e-mail"), blank=True)
     address = models.CharField(pgettext_lazy("org", "address"), max_length=300, blank=True)
+    # Residence checked by an official at a service counter (居民身份核验): where the citizen lives, when.
+    residence = models.ForeignKey(
+        Region,
+        verbose_name=_("verified residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
+    residence_verified_at = models.DateTimeField(_("residence verified"), null=True, blank=True)
     created_at = models.DateTimeField(pgettext_lazy("org", "created"), auto_now_add=True)
 
     class Meta:
@@ -274,3 +284,9 @@ class Citizen(models.Model):
     def __str__(self):
         # Never the name: this string ends up in admin lists and audit events.
         return _("Citizen #%(id)s") % {"id": self.pk}
+
+    def is_verified_resident_of(self, region):
+        """True if an official verified that the citizen lives in `region` (or anywhere, for None)."""
+        if self.residence_id is None or self.residence_verified_at is None:
+            return False
+        return region is None or self.residence.is_within(region)

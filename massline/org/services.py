@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -21,8 +22,9 @@ from massline.audit.services import audit_record, diff_fields, snapshot
 from massline.lib.errors import DomainError
 from massline.lib.masking import mask_email, mask_name, mask_phone
 
-from .choices import Role, UnitKind
+from .choices import RegionLevel, Role, UnitKind
 from .models import Citizen, Membership, Region, Unit, User
+from .selectors import user_scope
 
 REGION_FIELDS = ("code", "name", "name_en", "level", "parent", "centre_lat", "centre_lon", "boundary")
 # Code, parent and level place a region in the tree; they are fixed once it exists.
@@ -554,3 +556,27 @@ def citizen_delete(*, citizen: Citizen, by: User | None) -> None:
     audit_record(
         action="org.citizen.delete", actor=by, object_type="org.citizen", object_id=pk, object_repr=label
     )
+
+
+@transaction.atomic
+def citizen_verify_residence(*, citizen: Citizen, residence: Region, by: User) -> Citizen:
+    """Record that an official checked where the citizen lives (居民身份核验), e.g. from the household
+    register at a service counter; consultations for verified residents of a region rely on it."""
+    if by is None or not user_scope(by).is_official:
+        raise OrgError(_("Only an official can verify a citizen's residence."))
+    if residence.level == RegionLevel.COUNTY:
+        raise OrgError(_("Verify the residence down to a township, village or grid, not only the county."))
+    before = {"residence": citizen.residence_id, "residence_verified_at": citizen.residence_verified_at}
+    citizen.residence = residence
+    citizen.residence_verified_at = timezone.now()
+    citizen.save(update_fields=["residence", "residence_verified_at"])
+    audit_record(
+        action="org.citizen.verify_residence",
+        obj=citizen,
+        actor=by,
+        changes={
+            "residence": [before["residence"], residence.pk],
+            "residence_verified_at": [before["residence_verified_at"], citizen.residence_verified_at],
+        },
+    )
+    return citizen

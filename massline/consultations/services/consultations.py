@@ -248,14 +248,17 @@ def participant_get_or_create(*, consultation, user=None, anonymous_key=""):
         raise DomainError(
             _("This consultation is for signed-in users: sign in to take part."), code="sign_in"
         )
-    if consultation.participation == Participation.VERIFIED and not hasattr(user, "citizen"):
-        raise DomainError(
-            _(
-                "This consultation is for verified residents: verify your identity as a resident "
-                "at a service counter to take part."
-            ),
-            code="not_verified",
-        )
+    if consultation.participation == Participation.VERIFIED:
+        citizen = getattr(user, "citizen", None)
+        if citizen is None or not citizen.is_verified_resident_of(consultation.region):
+            raise DomainError(
+                _(
+                    "This consultation is for verified residents of %(region)s: have your residence "
+                    "verified at a service counter to take part."
+                )
+                % {"region": consultation.region or _("the area")},
+                code="not_verified",
+            )
     if signed_in:
         participant, _created = Participant.objects.get_or_create(consultation=consultation, user=user)
         return participant

@@ -208,6 +208,24 @@ def test_who_may_take_part(open_consultation, citizen, outsider):
     with pytest.raises(DomainError) as refused:
         services.participant_get_or_create(consultation=open_consultation, user=outsider)
     assert refused.value.code == "not_verified"
+    # A citizen account alone is not enough: an official must have verified where the citizen lives.
+    with pytest.raises(DomainError) as refused:
+        services.participant_get_or_create(consultation=open_consultation, user=citizen)
+    assert refused.value.code == "not_verified"
+
+
+def test_verified_residents_take_part_only_in_their_own_region(open_consultation, citizen, org, officer_a):
+    from massline.org.services import citizen_verify_residence
+
+    open_consultation.participation = Participation.VERIFIED
+    open_consultation.region = org.township_1
+    citizen_verify_residence(citizen=citizen.citizen, residence=org.township_2, by=officer_a)
+    with pytest.raises(DomainError) as refused:
+        services.participant_get_or_create(consultation=open_consultation, user=citizen)
+    assert refused.value.code == "not_verified"
+    citizen_verify_residence(citizen=citizen.citizen, residence=org.village_1, by=officer_a)
+    citizen.citizen.refresh_from_db()
+    assert org.village_1.is_within(org.township_1)
     assert services.participant_get_or_create(consultation=open_consultation, user=citizen)
 
 

@@ -362,3 +362,20 @@ def test_a_refused_update_leaves_the_object_as_stored(org):
     services.region_update(region=org.grid_1, changes={"name_en": "Grid 1"}, by=None)
     org.grid_1.refresh_from_db()
     assert (org.grid_1.name_en, org.grid_1.centre_lat) == ("Grid 1", None)
+
+
+def test_an_official_verifies_a_citizens_residence_and_it_is_audited(citizen, officer_a, org):
+    from massline.audit.models import AuditEvent
+    from massline.org.services import OrgError, citizen_verify_residence
+
+    record = citizen.citizen
+    assert not record.is_verified_resident_of(org.township_1)
+    citizen_verify_residence(citizen=record, residence=org.village_1, by=officer_a)
+    record.refresh_from_db()
+    assert record.is_verified_resident_of(org.township_1)
+    assert not record.is_verified_resident_of(org.township_2)
+    assert AuditEvent.objects.filter(action="org.citizen.verify_residence", object_id=str(record.pk)).exists()
+    with pytest.raises(OrgError, match="county"):
+        citizen_verify_residence(citizen=record, residence=org.county, by=officer_a)
+    with pytest.raises(OrgError, match="official"):
+        citizen_verify_residence(citizen=record, residence=org.village_1, by=citizen)
