@@ -381,9 +381,7 @@ def case_submit(
         return existing
     stored = []
     try:
-        # A savepoint only where a duplicate key must be recovered from; without a key, a caller's
-        # transaction (Open311) needs none, which saves two statements per request.
-        with transaction.atomic(savepoint=key is not None):
+        with transaction.atomic():
             case = _create(
                 type=type,
                 title=title,
