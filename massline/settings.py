@@ -148,6 +148,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = _env(
         env.int, "DATABASE_CONNECT_TIMEOUT", default=5
     )
+    # Server-side parameter binding lets psycopg prepare statements a connection repeats (intake's
+    # INSERTs), so PostgreSQL skips parsing and planning them each time.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = _strict_bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
+    )
 else:
     raise ImproperlyConfigured(
         f"DATABASE_URL names {DATABASES['default']['ENGINE']}: Massline supports PostgreSQL and SQLite."
