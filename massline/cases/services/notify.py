@@ -12,6 +12,7 @@ transition; a failure is logged and the demand carries on. Settings (declared in
   link in messages; empty gives a relative path.
 """
 
+import abc
 import json
 import logging
 import urllib.error
@@ -54,11 +55,11 @@ class SmsError(Exception):
     """The gateway did not accept a message."""
 
 
-class SmsGateway:
+class SmsGateway(abc.ABC):
     """Sends one text message; raises SmsError when the message was not accepted."""
 
-    def send(self, *, to, text):
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, *, to, text): ...
 
 
 class LoggingSmsGateway(SmsGateway):
