@@ -24,7 +24,8 @@ from .models import Submission
 from .render import respond, respond_error
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2025-01-01T00:00:00+08:00"
+# When the list of endpoints below last changed (discovery's `changeset`): bump it with the endpoints.
+CHANGESET = "2026-11-26T00:00:00+08:00"
 MAX_RANGE = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 1000
