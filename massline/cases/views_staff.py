@@ -37,7 +37,7 @@ from .choices import (
     ExtensionStatus,
 )
 from .models import AccountabilityRecord, ExclusionReview, Extension, Notification
-from .services import clock, handling, merge, visit
+from .services import clock, handling, handling_rules, merge, visit
 
 DISPATCH_ROLES = (Role.DISPATCHER,)
 UNIT_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
@@ -195,7 +195,7 @@ def _actor(user, case, assignments):
         supervisor=scope.has_role(Role.SUPERVISOR),
     )
     for a in assignments:
-        if a.status not in ACTIVE_ASSIGNMENT_STATUSES or not handling.is_unit_member(user, a.unit):
+        if a.status not in ACTIVE_ASSIGNMENT_STATUSES or not handling_rules.is_unit_member(user, a.unit):
             continue
         actor.unit_member = True
         if a.status == AssignmentStatus.PENDING and actor.pending_unit is None:
@@ -208,7 +208,7 @@ def _actor(user, case, assignments):
             actor.co_unit = a.unit
     if not actor.unit_member:
         actor.unit_member = any(
-            handling.is_unit_member(user, u) for u in (case.lead_unit, case.first_unit) if u is not None
+            handling_rules.is_unit_member(user, u) for u in (case.lead_unit, case.first_unit) if u is not None
         )
     return actor
 
@@ -348,7 +348,7 @@ def _panel_context(request, case, bound=None):
             }
     policy = None
     try:
-        policy = handling.case_policy(case)
+        policy = handling_rules.case_policy(case)
     except DomainError:
         pass
     return {

@@ -193,7 +193,7 @@ def _supervisors(case):
 
 
 def _tell(users, case, kind, text):
-    from .handling import tell_staff
+    from .handling_rules import tell_staff
 
     tell_staff(users=users, case=case, kind=kind, text=text)
 

@@ -14,7 +14,7 @@ from massline.org.selectors import user_scope
 from ..choices import CaseStatus, EventKind
 from ..errors import InvalidTransition
 from ..workflow import case_apply
-from .handling import _copy_back, _locked_copy, is_unit_member
+from .handling_rules import _copy_back, _locked_copy, is_unit_member
 
 
 def _require_linker(by, case):

@@ -32,7 +32,7 @@ from ..errors import ConcurrentUpdate, InvalidTransition
 from ..models import Assignment, Case, ExclusionReview
 from ..timelimits import stage_due
 from ..workflow import case_apply
-from .handling import (
+from .handling_rules import (
     _apply,
     _copy_back,
     _locked_copy,
