@@ -29,6 +29,8 @@ messages: | $(BIN)/python
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)"; exit 1; }
 	@DEBUG=true $(BIN)/massline compilemessages -v 0 --ignore=.venv --ignore=var
 
+# The demo's messages and links point at the address served here, unless MASSLINE_PUBLIC_URL is set.
+run: export MASSLINE_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install
 	DEBUG=true $(BIN)/massline migrate --no-input -v 0
 	DEBUG=true $(BIN)/massline demo

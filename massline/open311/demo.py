@@ -8,6 +8,7 @@ has none (its secret is not stored, so a re-run says how to issue a new one).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,12 +184,13 @@ def load_open311_demo(report=None):
     key = ApiKey.objects.filter(name=DEMO_CLIENT, revoked_at__isnull=True).first()
     if key is None:
         key, raw = services.apikey_create(name=DEMO_CLIENT, contact="demo")
+        base = (settings.MASSLINE_PUBLIC_URL or "http://127.0.0.1:8000").rstrip("/")
         lines.append(
             _(
                 "Open311: API key of the demo client (shown once, keep it): %(key)s — try "
-                "curl http://127.0.0.1:8000/open311/v2/services.json"
+                "curl %(base)s/open311/v2/services.json"
             )
-            % {"key": raw}
+            % {"key": raw, "base": base}
         )
     else:
         lines.append(
