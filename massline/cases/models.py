@@ -442,7 +442,25 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Extension(models.Model):
+class DecidedMixin(models.Model):
+    """Who decided a request or record, when, and what they noted (extensions, accountability, exclusions)."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Extension(DecidedMixin, models.Model):
     """A unit's request for more time, decided by the dispatcher (延期申请)."""
 
     case = models.ForeignKey(
@@ -463,16 +481,6 @@ class Extension(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.REQUESTED
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -488,7 +496,7 @@ class Extension(models.Model):
         return f"{self.case.tracking_code} +{self.amount} {self.unit_of_time}"
 
 
-class AccountabilityRecord(models.Model):
+class AccountabilityRecord(DecidedMixin, models.Model):
     """What was late or mishandled, by which unit and official, and the supervisor's decision (责任追究)."""
 
     case = models.ForeignKey(
@@ -512,16 +520,6 @@ class AccountabilityRecord(models.Model):
         choices=AccountabilityDecision.choices,
         default=AccountabilityDecision.PENDING,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -535,7 +533,7 @@ class AccountabilityRecord(models.Model):
         return f"{self.case.tracking_code} {self.unit} {self.get_kind_display()}"
 
 
-class ExclusionReview(models.Model):
+class ExclusionReview(DecidedMixin, models.Model):
     """A recorded review that takes an unreasonable demand out of appraisal, with its reason."""
 
     case = models.ForeignKey(
@@ -549,16 +547,6 @@ class ExclusionReview(models.Model):
     decision = models.CharField(
         _("decision"), max_length=20, choices=ExclusionDecision.choices, default=ExclusionDecision.REQUESTED
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]
