@@ -81,7 +81,11 @@ bench: install
 clean:
 	rm -rf $(VENV) var
 
-# Open311 POST requests.json under 16 keep-alive clients (wrk) against gunicorn on PostgreSQL, beside raw INSERTs.
+# Open311 POST requests.json under 16 keep-alive clients (wrk) against granian on PostgreSQL, beside raw INSERTs.
+# wrk comes from Debian's packages: installed here when missing and apt-get can run.
 .PHONY: bench-intake
 bench-intake: install
-	DEBUG=true $(BIN)/python -m bench.intake_open311
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
+		{ echo "bench-intake needs wrk: apt-get install wrk"; exit 1; }
+	DEBUG=true $(BIN)/python -m bench.intake_open311 $(BENCH_ARGS)

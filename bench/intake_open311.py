@@ -1,7 +1,8 @@
 """Open311 intake under load: `POST requests.json` against a production-style server beside the database's own
 limit, on PostgreSQL with its default durability.
 
-- server: gunicorn, several gthread workers (keep-alive), DEBUG off, persistent database connections;
+- server: granian (or gunicorn with --server gunicorn), one process per core with 2 threads each
+  (keep-alive), DEBUG off, persistent database connections;
 - load: wrk, 16 keep-alive connections for a bounded time, a Lua script POSTing form-encoded requests with
   an API key (each with its own description);
 - reference: 16 threads, each with its own psycopg 3 connection in autocommit, each doing one single-row
@@ -12,7 +13,8 @@ limit, on PostgreSQL with its default durability.
 The last line printed is one JSON object (also written to bench/results/intake_open311.json) with
 requests_per_second, p50_ms, p99_ms, errors, insert_rows_per_second and their ratio.
 
-    python -m bench.intake_open311 [--seconds 15] [--insert-seconds 5] [--workers 4] [--threads 4]
+    python -m bench.intake_open311 [--seconds 15] [--insert-seconds 5] [--server granian|gunicorn]
+                                   [--workers CORES] [--threads 2]
 """
 
 import argparse
@@ -61,7 +63,7 @@ REFERENCE_TABLE = """
 CREATE TABLE bench_open311_reference (
     id BIGSERIAL PRIMARY KEY,
     tracking_code VARCHAR(16) NOT NULL UNIQUE,
-    idempotency_key VARCHAR(100) UNIQUE,
+    idempotency_key VARCHAR(100),
     type VARCHAR(20) NOT NULL, title VARCHAR(200) NOT NULL, description TEXT NOT NULL,
     public_summary VARCHAR(500) NOT NULL, category_id BIGINT, urgency VARCHAR(20) NOT NULL,
     channel VARCHAR(20) NOT NULL, address VARCHAR(300) NOT NULL, lat NUMERIC(9, 6), lon NUMERIC(9, 6),
@@ -69,6 +71,8 @@ CREATE TABLE bench_open311_reference (
     received_at TIMESTAMPTZ NOT NULL, source VARCHAR(30) NOT NULL, source_ref VARCHAR(100) NOT NULL,
     version INTEGER NOT NULL, updated_at TIMESTAMPTZ NOT NULL
 );
+CREATE UNIQUE INDEX bench_open311_reference_idempotency ON bench_open311_reference (idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 CREATE UNIQUE INDEX bench_open311_reference_source ON bench_open311_reference (source, source_ref)
     WHERE source <> '';
 CREATE INDEX bench_open311_reference_received ON bench_open311_reference (received_at);
@@ -169,8 +173,25 @@ def raw_inserts(dsn, seconds):
     return sum(counts) / elapsed
 
 
+def server_command(server, port, *, workers, threads):
+    """The production-style WSGI server: gunicorn (gthread workers) or granian (Rust HTTP, WSGI)."""
+    bind = f"127.0.0.1:{port}"
+    if server == "granian":
+        return [
+            sys.executable, "-m", "granian", "--interface", "wsgi", "massline.wsgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--blocking-threads", str(threads), "--backpressure", str(threads), "--log-level", "warning",
+            "--no-ws",
+        ]  # fmt: skip
+    return [
+        sys.executable, "-m", "gunicorn", "massline.wsgi:application", "--bind", bind,
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+        "--keep-alive", "30", "--log-level", "warning",
+    ]  # fmt: skip
+
+
 @contextmanager
-def gunicorn(database_url, *, workers, threads):
+def wsgi_server(database_url, *, server, workers, threads):
     port = 18311
     env = {
         **os.environ,
@@ -183,24 +204,7 @@ def gunicorn(database_url, *, workers, threads):
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "massline.settings",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "massline.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
+    command = server_command(server, port, workers=workers, threads=threads)
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -213,7 +217,7 @@ def gunicorn(database_url, *, workers, threads):
             except OSError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
+                raise RuntimeError(f"{command[2]} did not start")
             time.sleep(0.3)
         yield base
     finally:
@@ -256,8 +260,10 @@ def main():
     )
     parser.add_argument("--seconds", type=int, default=15, help="length of the HTTP run")
     parser.add_argument("--insert-seconds", type=int, default=5, help="length of each reference run")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    # Measured on 2 cores (docs/open311.md): one worker per core with 2 threads each beat larger layouts.
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per process")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -277,7 +283,7 @@ def main():
     connection.close()
 
     before = raw_inserts(dsn, args.insert_seconds)
-    with gunicorn(url, workers=args.workers, threads=args.threads) as base:
+    with wsgi_server(url, server=args.server, workers=args.workers, threads=args.threads) as base:
         run_wrk(base, key, 2)  # warm-up: workers load code, caches fill
         http = run_wrk(base, key, args.seconds)
     after = raw_inserts(dsn, args.insert_seconds)
@@ -297,7 +303,7 @@ def main():
         "seconds": http["seconds"],
         "statements_per_request": len(statements),
         "statements": statements,
-        "server": f"gunicorn gthread {args.workers} workers x {args.threads} threads, keep-alive, DEBUG off, "
+        "server": f"{args.server} {args.workers} workers x {args.threads} threads, keep-alive, DEBUG off, "
         "CONN_MAX_AGE=600",
         "load": f"wrk 16 connections, {args.seconds} s",
         "cpus": os.cpu_count(),

@@ -144,11 +144,11 @@ def _working_calendar(request):
 def _fresh_process_caches():
     """Caches a process keeps between requests (region centres for intake) start empty in every test:
     a rolled-back test must not leave rows behind in them."""
-    from massline.cases.services.intake import region_centres_forget
+    from massline.cases.services.intake import region_places_forget
 
-    region_centres_forget()
+    region_places_forget()
     yield
-    region_centres_forget()
+    region_places_forget()
 
 
 @pytest.fixture(autouse=True)

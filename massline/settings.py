@@ -144,7 +144,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = _env(env.int, "DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A reused connection is checked (one round trip) before each request's first query, so a restarted
+    # server costs no failed request; behind a pooler that checks connections itself, turn it off.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = _strict_bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = _env(
         env.int, "DATABASE_CONNECT_TIMEOUT", default=5
     )

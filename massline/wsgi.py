@@ -1,4 +1,4 @@
-"""WSGI entry point for production servers (gunicorn massline.wsgi)."""
+"""WSGI entry point for production servers: granian (--interface wsgi) or gunicorn."""
 
 import os
 

@@ -20,9 +20,9 @@ class CasesConfig(AppConfig):
         from .services import clock, intake
 
         # Intake keeps region centres in memory for a minute; a saved region is seen at once here.
-        post_save.connect(intake.region_centres_forget, sender=Region, dispatch_uid="cases.region_centres")
+        post_save.connect(intake.region_places_forget, sender=Region, dispatch_uid="cases.region_places")
         post_delete.connect(
-            intake.region_centres_forget, sender=Region, dispatch_uid="cases.region_centres_del"
+            intake.region_places_forget, sender=Region, dispatch_uid="cases.region_places_del"
         )
 
         worker.register("cases.clock", interval=CLOCK_INTERVAL, run=lambda: clock.clock_tick())

@@ -143,11 +143,11 @@ class TimeLimitPolicy(models.Model):
 class Case(models.Model):
     """One demand of a citizen (诉求 / 工单), from intake to the citizen's rating."""
 
-    tracking_code = models.CharField(
-        _("tracking code"), max_length=16, unique=True, default=new_tracking_code
-    )
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=100, null=True, blank=True, unique=True
+    # Unique through Meta.constraints: a plain unique index, without the LIKE index `unique=True` adds.
+    tracking_code = models.CharField(_("tracking code"), max_length=16, default=new_tracking_code)
+    # NULL: submitted without a key (unique among the demands that have one).
+    idempotency_key = models.CharField(  # noqa: DJ001
+        _("idempotency key"), max_length=100, null=True, blank=True
     )
     type = models.CharField(_("type"), max_length=20, choices=CaseType.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -185,12 +185,13 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     is_public = models.BooleanField(_("citizen allows publication"), default=False)
     # The language the citizen wrote in (and is answered in); empty: the site's default (MASSLINE_LANGUAGE).
     language = models.CharField(_("citizen's language"), max_length=10, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED, db_index=True
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
     )
     # The unit handling it now, and the first unit that signed: accountable until closing (首问负责).
     lead_unit = models.ForeignKey(
@@ -200,6 +201,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="lead_cases",
+        db_index=False,
     )
     first_unit = models.ForeignKey(
         Unit,
@@ -208,6 +210,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="first_cases",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,6 +219,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="handled_cases",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,6 +228,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="entered_cases",
+        db_index=False,
     )
 
     received_at = models.DateTimeField(_("received"), db_index=True)
@@ -245,12 +250,12 @@ class Case(models.Model):
         related_name="case",
     )
     # When the worker must look at this demand next (a warning point or a due time); null: nothing pending.
-    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, db_index=True)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)
     warnings_fired = models.PositiveSmallIntegerField(_("warnings fired"), default=0)
     escalation_level = models.PositiveSmallIntegerField(
         _("escalation"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
     )
-    is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
     was_late = models.BooleanField(_("finished late"), default=False)
 
     reply = models.TextField(_("reply"), blank=True, max_length=4000)
@@ -273,6 +278,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="thread_members",
+        db_index=False,
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -281,6 +287,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+        db_index=False,
     )
 
     # Imported history: where it came from and its id there (idempotent re-imports).
@@ -294,9 +301,28 @@ class Case(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
+        # Every index costs each intake INSERT (and blocks HOT updates of its columns), so the table has
+        # the ones queries use and no more: status is served by (status, received_at), lead_unit by
+        # (lead_unit, status); a column empty at intake (handler, thread, next check…) is indexed only
+        # where it is set, so a new demand adds no entry to it.
         indexes = [
             models.Index(fields=["status", "received_at"], name="cases_status_received"),
             models.Index(fields=["lead_unit", "status"], name="cases_lead_unit_status"),
+            *(
+                models.Index(
+                    fields=[field], name=f"cases_{field}_set", condition=Q(**{f"{field}__isnull": False})
+                )
+                for field in (
+                    "first_unit",
+                    "handler",
+                    "created_by",
+                    "thread",
+                    "duplicate_of",
+                    "citizen",
+                    "next_check_at",
+                )
+            ),
+            models.Index(fields=["received_at"], name="cases_overdue_received", condition=Q(is_overdue=True)),
             models.Index(fields=["is_public", "received_at"], name="cases_public_received"),
             # The dispatcher's queue reads only open demands: a small slice of a large table.
             models.Index(
@@ -306,6 +332,13 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="cases_unique_tracking_code"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="cases_unique_idempotency_key",
+                violation_error_message=_("This submission was already received."),
+            ),
             models.UniqueConstraint(
                 fields=["source", "source_ref"], condition=~Q(source=""), name="cases_unique_source_ref"
             ),

@@ -95,37 +95,34 @@ def request_submit(*, api_key, service, data, attributes, idempotency_key=None):
         existing = Submission.objects.filter(case__idempotency_key=scoped_key).select_related("case").first()
         if existing is not None:
             return existing
-    address = data.address_string
-    description = data.description or service.category.label
-    with transaction.atomic():
-        case = case_submit(
-            type=service.case_type,
-            title=_title(service, data.description),
-            description=description,
-            category=service.category,
-            channel=Channel.API,
-            address=address,
-            lat=data.lat,
-            lon=data.lon,
-            citizen_name=" ".join(part for part in (data.first_name, data.last_name) if part),
-            citizen_phone=data.phone,
-            citizen_email=data.email,
-            is_public=True,
-            idempotency_key=scoped_key,
-            by=None,
-        )
-        fields = {
-            "api_key": api_key,
-            "attributes": attributes,
-            "address_id": data.address_id,
-            "device_id": data.device_id,
-            "account_id": data.account_id,
-            "media_url": data.media_url,
-            "token": secrets.token_urlsafe(18) if service.type == ServiceType.BATCH else None,
-        }
-        if scoped_key:
-            # A concurrent retry may have created the demand (and its submission) first.
-            submission, _created = Submission.objects.get_or_create(case=case, defaults=fields)
-        else:
-            submission = Submission.objects.create(case=case, **fields)
+    submission = Submission(
+        api_key=api_key,
+        attributes=attributes,
+        address_id=data.address_id,
+        device_id=data.device_id,
+        account_id=data.account_id,
+        media_url=data.media_url,
+        token=secrets.token_urlsafe(18) if service.type == ServiceType.BATCH else None,
+    )
+    # The submission is saved in the demand's own transaction: one transaction, no savepoint.
+    case = case_submit(
+        type=service.case_type,
+        title=_title(service, data.description),
+        description=data.description or service.category.label,
+        category=service.category,
+        channel=Channel.API,
+        address=data.address_string,
+        lat=data.lat,
+        lon=data.lon,
+        citizen_name=" ".join(part for part in (data.first_name, data.last_name) if part),
+        citizen_phone=data.phone,
+        citizen_email=data.email,
+        is_public=True,
+        idempotency_key=scoped_key,
+        by=None,
+        records=[submission],
+    )
+    if submission.pk is None:
+        # A concurrent retry with the same key created the demand (and its submission) first.
+        return Submission.objects.select_related("case").get(case=case)
     return submission

@@ -244,50 +244,71 @@ def region_for_point(lat, lon):
         return None
     limit = float(_setting("MASSLINE_REGION_MATCH_KM"))
     best, best_km = None, None
-    for region, centre_lat, centre_lon in _region_centres():
-        km = _distance_km(float(lat), float(lon), centre_lat, centre_lon)
+    for place in _places():
+        if place.lat is None:
+            continue
+        km = _distance_km(float(lat), float(lon), place.lat, place.lon)
         if km <= limit and (best_km is None or km < best_km):
-            best, best_km = region, km
+            best, best_km = place.region, km
     return best
-
-
-# Region centres change a few times a year; intake reads them on every submission, so each process
-# keeps them for a short while instead of reading the whole table per request.
-_REGION_CENTRES_TTL = 60.0
-_region_centres_cache = {"at": -_REGION_CENTRES_TTL, "rows": ()}
-
-
-def _region_centres():
-    now = time.monotonic()
-    if now - _region_centres_cache["at"] >= _REGION_CENTRES_TTL:
-        _region_centres_cache["rows"] = tuple(
-            (region, float(region.centre_lat), float(region.centre_lon))
-            for region in Region.objects.filter(
-                level__in=PLACE_LEVELS, centre_lat__isnull=False, centre_lon__isnull=False
-            ).only("pk", "centre_lat", "centre_lon", "level", "path", "name", "name_en")
-        )
-        _region_centres_cache["at"] = now
-    return _region_centres_cache["rows"]
-
-
-def region_centres_forget(**kwargs):
-    """Drop the cached region centres (a region was saved; tests). A receiver of Region's post_save."""
-    _region_centres_cache["at"] = -_REGION_CENTRES_TTL
 
 
 def region_for_address(address):
     """The finest region whose name appears in the address (一号镇一号村 → 一号村), or None."""
     if not address:
         return None
+    folded = address.lower()
     matches = [
-        region
-        for region in Region.objects.filter(level__in=PLACE_LEVELS).only("pk", "name", "name_en", "path")
-        if (len(region.name) >= 2 and region.name in address)
-        or (len(region.name_en) >= 4 and region.name_en.lower() in address.lower())
+        place
+        for place in _places()
+        if (len(place.name) >= 2 and place.name in address)
+        or (len(place.name_en) >= 4 and place.name_en in folded)
     ]
     if not matches:
         return None
-    return max(matches, key=lambda r: (r.path.count("/"), len(r.name)))
+    return max(matches, key=lambda place: (place.depth, len(place.name))).region
+
+
+@dataclass(frozen=True)
+class _Place:
+    region: Region
+    name: str
+    name_en: str  # lower-cased for matching
+    depth: int
+    lat: float | None
+    lon: float | None
+
+
+# Townships, villages and grids change a few times a year; intake reads them on every submission (to
+# place a demand by its point or its address), so each process keeps them for a short while instead of
+# reading the whole table per request. Saving or deleting a region drops the copy at once.
+_PLACES_TTL = 60.0
+_places_cache = {"at": -_PLACES_TTL, "rows": ()}
+
+
+def _places():
+    now = time.monotonic()
+    if now - _places_cache["at"] >= _PLACES_TTL:
+        _places_cache["rows"] = tuple(
+            _Place(
+                region=region,
+                name=region.name,
+                name_en=region.name_en.lower(),
+                depth=region.path.count("/"),
+                lat=float(region.centre_lat) if region.centre_lat is not None else None,
+                lon=float(region.centre_lon) if region.centre_lon is not None else None,
+            )
+            for region in Region.objects.filter(level__in=PLACE_LEVELS).only(
+                "pk", "centre_lat", "centre_lon", "level", "path", "name", "name_en"
+            )
+        )
+        _places_cache["at"] = now
+    return _places_cache["rows"]
+
+
+def region_places_forget(**kwargs):
+    """Drop the cached places (a region was saved or deleted; tests). A receiver of Region's signals."""
+    _places_cache["at"] = -_PLACES_TTL
 
 
 # The citizen ----------------------------------------------------------------------------------------
@@ -347,11 +368,14 @@ def case_submit(
     by=None,
     received_at=None,
     language=None,
+    records=(),
 ):
     """Receive a demand (受理): check it, store it with its citizen, place and attachments, acknowledge it.
 
     A retry with the same `idempotency_key` returns the demand the first submission created, even when
     both arrive at once. Raises IntakeRefused (naming the field) and saves nothing when input is wrong.
+    `records`: unsaved rows of the channel that belong to the demand (their `case` is set here), saved in
+    the demand's own transaction; a retry that returns an earlier demand leaves them unsaved.
     """
     type = _choice(type, CaseType, "type", _("Choose what kind of demand this is."))
     urgency = _choice(urgency, Urgency, "urgency", _("Choose an urgency from the list."))
@@ -404,6 +428,9 @@ def case_submit(
                 received_at=received_at or timezone.now(),
                 language=_language(language),
             )
+            for record in records:
+                record.case = case
+                record.save(force_insert=True)
     except IntegrityError:
         _remove(stored)
         if key is not None and (existing := Case.objects.filter(idempotency_key=key).first()) is not None:
