@@ -16,6 +16,8 @@ from massline.cases.services.intake import (
     IntakeRefused,
     case_answer_directly,
     case_submit,
+    region_for_address,
+    region_for_point,
     sniff,
     suggest_unit,
 )
@@ -318,3 +320,52 @@ def test_suggest_unit_follows_the_category_tree_and_routes_by_place(org):
     lights.default_unit = org.unit_b
     lights.save()
     assert suggest_unit(category=lights, region=None) == org.unit_b
+
+
+def test_places_are_read_once_and_a_new_or_renamed_village_is_seen_at_once(org, django_assert_num_queries):
+    assert submit(address="三号村小学门口").region is None
+    with django_assert_num_queries(0):
+        assert region_for_address("二号镇二号村卫生室旁") == org.village_2
+        assert region_for_point(None, None) is None
+    village_3 = org_services.region_create(
+        code="c0-t1-v3",
+        name="三号村",
+        name_en="Village Three",
+        level="village",
+        parent=org.township_1,
+        by=None,
+    )
+    assert submit(address="三号村小学门口").region == village_3
+    org_services.region_update(region=village_3, changes={"name": "四号村"}, by=None)
+    assert submit(address="三号村小学门口").region is None
+    assert submit(address="四号村小学门口").region == village_3
+
+
+def test_the_channels_own_rows_are_saved_with_the_demand_and_rolled_back_with_it(db):
+    event = CaseEvent(kind=EventKind.NOTE, at=datetime(2026, 11, 26, 9, tzinfo=SH), data={"from": "channel"})
+    case = submit(records=[event])
+    assert event.pk is not None and event.case == case
+
+    class Refused(Exception):
+        pass
+
+    class Failing:
+        """A channel row whose INSERT fails after the demand's own rows are written."""
+
+        case = None
+
+        def save(self, **kwargs):
+            assert Case.objects.filter(pk=self.case.pk).exists()
+            raise Refused
+
+    before = (Case.objects.count(), CaseEvent.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(Refused):
+        submit(title="不该留下", records=[Failing()])
+    assert (Case.objects.count(), CaseEvent.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_retry_leaves_the_channels_rows_of_the_retry_unsaved(db):
+    first = submit(idempotency_key="form-7")
+    row = CaseEvent(kind=EventKind.NOTE, at=datetime(2026, 11, 26, 9, tzinfo=SH))
+    assert submit(idempotency_key="form-7", records=[row]) == first
+    assert row.pk is None
