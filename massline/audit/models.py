@@ -46,7 +46,9 @@ class AuditEvent(AppendOnlyModel):
     # A plain id, not a foreign key: deleting a user must never touch the trail.
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
     actor_label = models.CharField(_("actor"), max_length=150)
-    action = models.CharField(_("action"), max_length=100, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=100
+    )  # indexed in Meta: no LIKE index, nothing searches by prefix
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
@@ -61,7 +63,10 @@ class AuditEvent(AppendOnlyModel):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="audit_event_action"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"

@@ -425,7 +425,10 @@ class Assignment(models.Model):
 class CaseEvent(models.Model):
     """One entry of a demand's timeline. `public_note` is masked and shown to the citizen."""
 
-    case = models.ForeignKey(Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events")
+    # Indexed by (case, at) below; actor and unit only where set (intake's first entry has neither).
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
@@ -435,9 +438,16 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     public_note = models.TextField(_("public note"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)
@@ -447,7 +457,11 @@ class CaseEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["case", "at"], name="cases_event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="cases_event_case_at"),
+            models.Index(fields=["actor"], name="cases_event_actor_set", condition=Q(actor__isnull=False)),
+            models.Index(fields=["unit"], name="cases_event_unit_set", condition=Q(unit__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

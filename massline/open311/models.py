@@ -179,12 +179,18 @@ class Submission(models.Model):
     device_id = models.CharField(_("device id"), max_length=100, blank=True)
     account_id = models.CharField(_("account id"), max_length=100, blank=True)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
-    token = models.CharField(_("token"), max_length=40, null=True, blank=True, unique=True)
+    # Only batch services' submissions have one: unique where set (Meta), with no index entry otherwise.
+    token = models.CharField(_("token"), max_length=40, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Open311 submission")
         verbose_name_plural = _("Open311 submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token"], condition=Q(token__isnull=False), name="open311_unique_token"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case_id} ← {self.api_key.name}"
