@@ -142,13 +142,20 @@ def _working_calendar(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Caches a process keeps between requests (region centres for intake) start empty in every test:
-    a rolled-back test must not leave rows behind in them."""
+    """Caches a process keeps between requests (the places of intake, Django's caches: keys, services,
+    tokens, rate counters) start empty in every test: a rolled-back test must not leave rows behind."""
+    from django.core.cache import caches
+
     from massline.cases.services.intake import region_places_forget
 
-    region_places_forget()
+    def forget():
+        region_places_forget()
+        for cache in caches.all():
+            cache.clear()
+
+    forget()
     yield
-    region_places_forget()
+    forget()
 
 
 @pytest.fixture(autouse=True)

@@ -220,7 +220,28 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "default" holds what every process must share: rate-limit counters (Open311 keys, API tokens, public
+# forms). CACHE_URL=redis://host:6379/1 shares them; the in-process default gives each process its own
+# count, so a limit is multiplied by the number of processes.
+try:
+    _default_cache = env.cache_url("CACHE_URL", default="locmemcache://massline-shared")
+except (ImproperlyConfigured, ValueError, KeyError) as exc:
+    raise ImproperlyConfigured(
+        f"CACHE_URL is not a valid cache URL ({exc}); use redis://HOST:6379/DB or locmemcache://"
+    ) from exc
+if _default_cache["BACKEND"] not in (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.locmem.LocMemCache",
+):
+    raise ImproperlyConfigured(
+        f"CACHE_URL names {_default_cache['BACKEND']}: Massline supports redis:// (shared) and locmemcache://."
+    )
+CACHES = {
+    "default": _default_cache,
+    # Reference rows each process keeps for a few seconds (Open311 keys and services, API tokens): read
+    # on every request, so never a network round trip.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "massline-local"},
+}
 
 # Security headers; `manage.py check --deploy` is clean with the production variables set (README).
 SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

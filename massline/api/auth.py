@@ -9,7 +9,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,7 +60,7 @@ def token_revoke(*, token, by=None):
         audit_record(
             action="api.token.revoke", obj=token, actor=by, details={"user": token.user.get_username()}
         )
-    cache.delete(f"api:token:{token.prefix}")
+    caches["local"].delete(f"api:token:{token.prefix}")
     return token
 
 
@@ -70,10 +70,10 @@ def user_for_token(raw):
         return None
     prefix = raw[:TOKEN_PREFIX_LENGTH]
     cache_key = f"api:token:{prefix}"
-    token = cache.get(cache_key)
+    token = caches["local"].get(cache_key)  # this process's reference rows, as Open311's keys
     if token is None:
         token = ApiToken.objects.select_related("user").filter(prefix=prefix).first() or False
-        cache.set(cache_key, token, CACHE_SECONDS)
+        caches["local"].set(cache_key, token, CACHE_SECONDS)
     if not token or not token.matches(raw) or not token.is_usable(timezone.now()):
         return None
     if not token.user.is_active:

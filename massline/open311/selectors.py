@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Prefetch
 
 from massline.cases.models import Case, CaseEvent, Category
@@ -56,23 +56,28 @@ def _cache_seconds():
     return settings.MASSLINE_OPEN311_CACHE_SECONDS
 
 
+def _local():
+    """This process's cache of reference rows (settings.CACHES["local"])."""
+    return caches["local"]
+
+
 def apikey_find(raw):
     """The active ApiKey whose secret is `raw`, or None. Compared in constant time against the digest."""
     if not raw or len(raw) <= KEY_PREFIX_LENGTH or len(raw) > 200 or not KEY_SHAPE.match(raw):
         return None
     prefix = raw[:KEY_PREFIX_LENGTH]
     cache_key = f"open311:key:{prefix}"
-    key = cache.get(cache_key)
+    key = _local().get(cache_key)
     if key is None:
         key = ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first() or False
-        cache.set(cache_key, key, _cache_seconds())
+        _local().set(cache_key, key, _cache_seconds())
     if key and key.matches(raw):
         return key
     return None
 
 
 def apikey_forget(prefix):
-    cache.delete(f"open311:key:{prefix}")
+    _local().delete(f"open311:key:{prefix}")
 
 
 def service_categories():
@@ -137,15 +142,15 @@ def _load_service(code):
 def service_get(code, *, cached=True):
     """The ServiceSpec of an active leaf category `code`, or None."""
     cache_key = f"open311:service:{code}"
-    spec = cache.get(cache_key) if cached else None
+    spec = _local().get(cache_key) if cached else None
     if spec is None:
         spec = _load_service(code) or False
-        cache.set(cache_key, spec, _cache_seconds())
+        _local().set(cache_key, spec, _cache_seconds())
     return spec or None
 
 
 def service_forget(code):
-    cache.delete(f"open311:service:{code}")
+    _local().delete(f"open311:service:{code}")
 
 
 def public_requests():

@@ -4,20 +4,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from massline.api.auth import token_create
 from massline.cases.choices import Urgency
 from massline.cases.models import Category, TimeLimitPolicy
 from massline.deadlines.choices import TimeUnit
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

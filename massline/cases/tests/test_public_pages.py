@@ -7,7 +7,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -26,13 +25,6 @@ PLANTED = (
     "我是王小明，住幸福路12号3栋501室，电话13812345678，邮箱secret.person@example.org。"
     "Also No. 7 Elm Street floods."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,16 +10,6 @@ from massline.consultations.models import Participant
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Public writes are counted per address in the cache; each test starts with none counted."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _holiday_years_known(db):
     """Answering deadlines count working days and may reach next year: enter a test notice (New Year's
     Day off) for any year up to next year that the holiday package does not know yet."""

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import jsonschema_rs
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 
 from massline.cases.choices import Urgency
 from massline.cases.models import Category, TimeLimitPolicy
@@ -23,14 +22,6 @@ from massline.open311.choices import Datatype, ServiceType
 from massline.open311.models import AttributeValue, ServiceAttribute, ServiceOptions
 
 SCHEMAS = Path(__file__).parent / "schemas"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Keys, services and rate counters are cached: every test starts from nothing."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_policies():
