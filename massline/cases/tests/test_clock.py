@@ -2,11 +2,10 @@
 to an accountability record, the supervisor's decision, auto-closing, the daily digest, and two workers
 over the same demands acting once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from massline.cases.choices import (
     AccountabilityDecision,
@@ -23,6 +22,7 @@ from massline.cases.services import clock as c
 from massline.cases.services import handling as h
 from massline.lib import worker
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.lib.testing import race
 
 from . import handling_fixtures
 from .handling_fixtures import MONDAY, at, make_case
@@ -209,21 +209,12 @@ def test_two_real_workers_share_the_work_without_acting_twice(world):
     cases = [make_case(world) for _ in range(6)]
     for case in cases:
         h.case_dispatch(case=case, lead_unit=world.org.unit_a, by=world.dispatcher, at=MONDAY)
-    barrier = threading.Barrier(2, timeout=30)
-    results = []
 
-    def work():
-        try:
-            barrier.wait()
-            results.append(c.clock_tick(now=at(2026, 3, 2, 10)))
-        finally:
-            connections.close_all()
+    def work(barrier):
+        barrier.wait()
+        return c.clock_tick(now=at(2026, 3, 2, 10))
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sum(results) == 6
+    results = race(work, work)
+    assert sum(results) == 6, results
     assert CaseEvent.objects.filter(kind=EventKind.WARNING).count() == 6
     assert Notification.objects.filter(user=world.officer_a, kind=NotificationKind.WARNING).count() == 6

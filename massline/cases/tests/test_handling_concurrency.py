@@ -1,15 +1,14 @@
 """Two officials act on one demand at the same moment, on two real PostgreSQL connections: exactly one
 wins, the other is told someone else changed it, and nothing is lost or done twice."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from massline.cases.choices import AssignmentStatus, CaseStatus, EventKind
 from massline.cases.errors import ConcurrentUpdate
 from massline.cases.models import Assignment, Case, CaseEvent
 from massline.cases.services import handling as h
+from massline.lib.testing import race
 
 from . import handling_fixtures
 from .handling_fixtures import MONDAY, make_case
@@ -21,28 +20,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real PostgreSQL connections"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(*actions):
-    """Run each action in its own thread (own connection) after both have read the demand; returns
-    the outcomes in order: "ok" or the exception raised."""
-    barrier = threading.Barrier(len(actions), timeout=30)
-    outcomes = [None] * len(actions)
-
-    def run(i, action):
-        try:
-            outcomes[i] = action(barrier) or "ok"
-        except Exception as exc:  # reported to the test below
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
 
 
 def test_two_officers_signing_at_once_one_wins(world):

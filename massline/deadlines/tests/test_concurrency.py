@@ -1,14 +1,13 @@
 """Two officials act on one clock at the same moment, on two real PostgreSQL connections: the clock row is
 locked, so the second sees what the first did instead of overwriting it."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from massline.deadlines.choices import ClockState, PauseReason
 from massline.deadlines.models import Clock, ClockPause
 from massline.deadlines.services import clock_extend, clock_pause, clock_start
+from massline.lib.testing import race
 
 from .utils import local
 
@@ -16,34 +15,15 @@ from .utils import local
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def race(*actions):
-    """Run each action in its own thread (own connection) once all have loaded the clock; returns each
-    outcome: "ok" or the exception raised."""
-    barrier = threading.Barrier(len(actions), timeout=30)
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            clock = Clock.objects.get(pk=action.clock_pk)
-            barrier.wait()
-            action(clock)
-            outcomes[index] = "ok"
-        except Exception as exc:  # reported by the test
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
-
-
 def on(clock, function):
-    function.clock_pk = clock.pk
-    return function
+    """An action for race(): load the clock on this thread's connection, wait for the other, act."""
+
+    def action(barrier):
+        mine = Clock.objects.get(pk=clock.pk)
+        barrier.wait()
+        function(mine)
+
+    return action
 
 
 @pytest.fixture

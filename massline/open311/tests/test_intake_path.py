@@ -1,17 +1,17 @@
 """The write path of POST requests: one transaction of four INSERTs with warm caches, and a retry racing
 the first request (the same Idempotency-Key at the same moment) creating one demand and one submission."""
 
-import threading
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from massline.audit.models import AuditEvent
 from massline.cases.models import Case, CaseEvent
 from massline.cases.services import intake
+from massline.lib.testing import race
 from massline.open311.models import Submission
 
 from .conftest import build_catalogue
@@ -60,38 +60,28 @@ def test_two_simultaneous_retries_with_one_idempotency_key_create_one_demand(org
     if connection.vendor != "postgresql":
         pytest.skip("needs two PostgreSQL connections writing at once")
     catalogue = build_catalogue(org)
-    barrier = threading.Barrier(2, timeout=20)
     original = intake._create
+    both = {}
 
     def create_after_both_checked(**kwargs):
         # Both requests have looked for the key and found nothing: now both insert.
-        barrier.wait()
+        both["barrier"].wait()
         return original(**kwargs)
 
     monkeypatch.setattr(intake, "_create", create_after_both_checked)
-    answers, errors = [], []
 
-    def post():
-        try:
-            response = Client().post(
-                "/open311/v2/requests.json",
-                pothole(catalogue, "sent twice by a client that timed out"),
-                content_type=FORM,
-                headers={"Idempotency-Key": "fms-42"},
-            )
-            answers.append((response.status_code, response.json()[0]["service_request_id"]))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def post(barrier):
+        both["barrier"] = barrier
+        response = Client().post(
+            "/open311/v2/requests.json",
+            pothole(catalogue, "sent twice by a client that timed out"),
+            content_type=FORM,
+            headers={"Idempotency-Key": "fms-42"},
+        )
+        return response.status_code, response.json()[0]["service_request_id"]
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
-    assert len(answers) == 2 and answers[0] == answers[1] and answers[0][0] == 201
+    answers = race(post, post)
+    assert answers[0] == answers[1] and answers[0][0] == 201, answers
     assert Case.objects.count() == 1
     assert Submission.objects.count() == 1
     assert CaseEvent.objects.count() == 1
