@@ -6,6 +6,7 @@ from django.db import connection
 from massline.cases.choices import CaseType
 from massline.cases.models import Case, CaseEvent
 from massline.cases.services import intake
+from massline.cases.testing import intake_inserts_together
 from massline.lib.testing import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -14,19 +15,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_two_simultaneous_submissions_with_one_key_create_one_demand(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs two PostgreSQL connections writing at once")
-    original = intake._create
-    both = {}
-
-    def create_after_both_checked(**kwargs):
-        # Both threads have looked for the key and found nothing: now both insert.
-        both["barrier"].wait()
-        return original(**kwargs)
-
-    monkeypatch.setattr(intake, "_create", create_after_both_checked)
+    join = intake_inserts_together(monkeypatch)
 
     def submit(n):
         def action(barrier):
-            both["barrier"] = barrier
+            join(barrier)
             return intake.case_submit(
                 type=CaseType.HELP,
                 title="同一个表单提交了两次",

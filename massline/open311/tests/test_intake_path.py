@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from massline.audit.models import AuditEvent
 from massline.cases.models import Case, CaseEvent
-from massline.cases.services import intake
+from massline.cases.testing import intake_inserts_together
 from massline.lib.testing import race
 from massline.open311.models import Submission
 
@@ -60,18 +60,10 @@ def test_two_simultaneous_retries_with_one_idempotency_key_create_one_demand(org
     if connection.vendor != "postgresql":
         pytest.skip("needs two PostgreSQL connections writing at once")
     catalogue = build_catalogue(org)
-    original = intake._create
-    both = {}
-
-    def create_after_both_checked(**kwargs):
-        # Both requests have looked for the key and found nothing: now both insert.
-        both["barrier"].wait()
-        return original(**kwargs)
-
-    monkeypatch.setattr(intake, "_create", create_after_both_checked)
+    join = intake_inserts_together(monkeypatch)
 
     def post(barrier):
-        both["barrier"] = barrier
+        join(barrier)
         response = Client().post(
             "/open311/v2/requests.json",
             pothole(catalogue, "sent twice by a client that timed out"),
