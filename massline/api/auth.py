@@ -6,10 +6,9 @@ A token acts with its owner's permissions, so the API sees exactly what the web 
 
 import re
 import secrets
-import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from ninja.security import HttpBearer
 
 from massline.audit.services import audit_record
 from massline.lib.errors import DomainError
+from massline.lib.ratelimit import count_hit
 
 from .models import TOKEN_PREFIX_LENGTH, ApiToken, token_digest
 
@@ -86,13 +86,7 @@ def throttle(request, who):
     limit = settings.MASSLINE_API_RATE_LIMIT
     if not limit:
         return
-    counter = f"api:rate:{who}:{int(time.time() // 60)}"
-    cache.add(counter, 0, 120)
-    try:
-        used = cache.incr(counter)
-    except ValueError:
-        used = 1
-    if used > limit:
+    if count_hit(f"api:{who}", window=60) > limit:
         raise Throttled(_("Too many requests this minute: wait a minute and try again."))
 
 

@@ -7,7 +7,6 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from massline.audit.middleware import client_ip
 from massline.lib.errors import DomainError
+from massline.lib.ratelimit import count_hit
 from massline.org.models import Region
 
 from . import selectors_public
@@ -40,14 +40,7 @@ def _setting(name):
 
 def _over_limit(request, bucket, limit):
     """Count one write by this client address in this hour; True once it passes `limit`."""
-    key = f"cases:rate:{bucket}:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    return count_hit(f"cases:{bucket}:{client_ip(request) or 'unknown'}", window=3600) > limit
 
 
 def _too_many(request):

@@ -4,7 +4,6 @@ import secrets
 from functools import wraps
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from massline.audit.middleware import client_ip
 from massline.lib.errors import DomainError
+from massline.lib.ratelimit import count_hit
 
 from . import conf, exports, selectors, services
 from .choices import ConsultationStatus, OpinionStatus
@@ -26,14 +26,7 @@ SESSION_KEY = "consultations_participant_key"
 
 def _over_limit(request, bucket, limit):
     """Count one public write by this client address in this hour; True once it passes `limit`."""
-    key = f"consultations:rate:{bucket}:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    return count_hit(f"consultations:{bucket}:{client_ip(request) or 'unknown'}", window=3600) > limit
 
 
 def rate_limited(bucket):

@@ -5,11 +5,9 @@ wrong api_key, 404 for an unknown service or request, 429 over a key's rate limi
 """
 
 import functools
-import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from massline.lib.errors import DomainError
+from massline.lib.ratelimit import count_hit, seconds_left
 
 from . import inputs, present, selectors, services
 from .errors import Open311Error, bad_request, forbidden, not_found
@@ -99,19 +98,12 @@ def _require_key(params):
         raise forbidden()
     limit = key.limit_per_minute()
     if limit:
-        window = int(time.time() // 60)
-        counter = f"open311:rate:{key.pk}:{window}"
-        cache.add(counter, 0, 120)
-        try:
-            used = cache.incr(counter)
-        except ValueError:
-            used = 1
-        if used > limit:
+        if count_hit(f"open311:{key.pk}", window=60) > limit:
             raise Open311Error(
                 429,
                 _("This api_key made more than %(limit)d requests this minute: wait a minute and retry.")
                 % {"limit": limit},
-                headers={"Retry-After": str(60 - int(time.time()) % 60)},
+                headers={"Retry-After": str(seconds_left(60))},
             )
     return key
 

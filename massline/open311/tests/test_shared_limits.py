@@ -60,7 +60,7 @@ def test_a_keys_requests_are_counted_in_the_shared_cache(shared_cache, catalogue
     assert post(raw).status_code == 201
     assert post(raw).status_code == 201
     # Another process reading Redis sees this one's two requests ...
-    counters = [k.decode() for k in redis_client.scan_iter(f"{prefix}:*open311:rate:{key.pk}:*")]
+    counters = [k.decode() for k in redis_client.scan_iter(f"{prefix}:*rate:open311:{key.pk}:*")]
     assert len(counters) == 1 and int(redis_client.get(counters[0])) == 2
     # ... and so the third, wherever it arrives, is over the limit.
     response = post(raw)
@@ -69,6 +69,21 @@ def test_a_keys_requests_are_counted_in_the_shared_cache(shared_cache, catalogue
     # The key itself is a reference row kept by this process, never a network round trip.
     assert not list(redis_client.scan_iter(f"{prefix}:*open311:key:*"))
     assert ApiKey.objects.filter(pk=key.pk).exists()
+
+
+def test_an_unreachable_shared_cache_counts_nothing_and_refuses_nothing(settings, catalogue, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    _key, raw = services.apikey_create(name="during-an-outage", rate_limit_per_minute=1)
+    assert post(raw).status_code == 201
+    assert post(raw).status_code == 201  # over the limit of 1, but nothing could count it
+    assert Case.objects.count() == 2
+    assert "rate-limit cache unavailable" in caplog.text
 
 
 @pytest.mark.parametrize(
