@@ -236,6 +236,11 @@ if _default_cache["BACKEND"] not in (
     raise ImproperlyConfigured(
         f"CACHE_URL names {_default_cache['BACKEND']}: Massline supports redis:// (shared) and locmemcache://."
     )
+if _default_cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer must cost a request half a second at most (the limiter then lets it
+    # through uncounted), not hang it; ?socket_timeout=… in CACHE_URL overrides.
+    _default_cache.setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 0.5)
+    _default_cache["OPTIONS"].setdefault("socket_timeout", 0.5)
 CACHES = {
     "default": _default_cache,
     # Reference rows each process keeps for a few seconds (Open311 keys and services, API tokens): read

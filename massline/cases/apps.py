@@ -19,7 +19,8 @@ class CasesConfig(AppConfig):
 
         from .services import clock, intake
 
-        # Intake keeps region centres in memory for a minute; a saved region is seen at once here.
+        # Intake keeps the places (townships, villages, grids) in memory for a minute; a saved or deleted
+        # region is seen at once in this process.
         post_save.connect(intake.region_places_forget, sender=Region, dispatch_uid="cases.region_places")
         post_delete.connect(
             intake.region_places_forget, sender=Region, dispatch_uid="cases.region_places_del"

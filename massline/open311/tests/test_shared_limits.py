@@ -89,17 +89,18 @@ def test_an_unreachable_shared_cache_counts_nothing_and_refuses_nothing(settings
 @pytest.mark.parametrize(
     ("url", "backend"),
     [
-        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
-        ("locmemcache://", "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache 0.5"),
+        ("redis://127.0.0.1:6379/1?socket_timeout=2", "django.core.cache.backends.redis.RedisCache 2"),
+        ("locmemcache://", "django.core.cache.backends.locmem.LocMemCache -"),
     ],
 )
-def test_cache_url_chooses_the_shared_cache(url, backend):
+def test_cache_url_chooses_the_shared_cache_with_short_timeouts(url, backend):
+    show = (
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'], c.get('OPTIONS', {}).get('socket_timeout', '-'))"
+    )
     out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
-        ],
+        [sys.executable, "-c", show],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "massline.settings", "CACHE_URL": url, "DEBUG": "true"},
         capture_output=True,
         text=True,
