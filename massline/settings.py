@@ -284,6 +284,13 @@ MASSLINE_SITE_NAME = _env(env.str, "MASSLINE_SITE_NAME", default="")
 MASSLINE_CALENDAR_WARN_DAYS = _env(env.int, "MASSLINE_CALENDAR_WARN_DAYS", default=60)
 # Trusted client-address header set by the reverse proxy (empty: use REMOTE_ADDR).
 MASSLINE_CLIENT_IP_HEADER = _env(env.str, "MASSLINE_CLIENT_IP_HEADER", default="")
+# A demand (or request) received after the working hours of a working day: "next_working_day" counts it
+# as received on the next working day, "same_day" as received that day (docs/deadlines.md cites the rule).
+MASSLINE_AFTER_HOURS_RECEIPT = _env(env.str, "MASSLINE_AFTER_HOURS_RECEIPT", default="next_working_day")
+if MASSLINE_AFTER_HOURS_RECEIPT not in ("next_working_day", "same_day"):
+    raise ImproperlyConfigured(
+        f"MASSLINE_AFTER_HOURS_RECEIPT={MASSLINE_AFTER_HOURS_RECEIPT}: choose next_working_day or same_day."
+    )
 # The audit sealer chains events this often (seconds) in `massline worker`.
 MASSLINE_AUDIT_SEAL_INTERVAL = _env(env.float, "MASSLINE_AUDIT_SEAL_INTERVAL", default=2.0)
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import chinese_calendar
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -21,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from massline.lib.errors import DomainError
 
-from .choices import WHOLE_UNITS, WORKING_UNITS, DayKind, TimeUnit
+from .choices import WHOLE_UNITS, WORKING_UNITS, AfterHoursReceipt, DayKind, TimeUnit
 from .errors import CalendarYearUnknown
 from .models import DayOverride, HolidayYear, WorkCalendar, parse_working_hours
+from .statutory import provisional_days
 
 __all__ = [
     "PACKAGE_FIRST_YEAR",
@@ -37,6 +39,7 @@ __all__ = [
     "get_default_calendar",
     "is_workday",
     "known_years",
+    "provisional_between",
     "working_days_between",
     "working_time_between",
     "year_known",
@@ -155,28 +158,40 @@ def _calendar_info(calendar):
 
 
 def _read_year(state, info, year):
-    """Load one calendar's working days for one year into `state`; False if the year is unknown."""
+    """Load one calendar's working days for one year into `state`; returns whether the year is known.
+
+    A known year (the package's, or one whose notice was entered) is counted exactly. Any other year is
+    counted provisionally on the statutory holidays (statutory.py), so a time limit is always computed;
+    callers mark such results provisional (`provisional_between`) and services recompute them when the
+    notice is entered. Administrators' overrides count in both.
+    """
     scope = Q(calendar__isnull=True) | Q(calendar_id=info.pk)
     in_package = PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR
     known = in_package or HolidayYear.objects.filter(scope, year=year).exists()
-    if known:
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        flags = {}
-        for ordinal in range(first.toordinal(), last.toordinal() + 1):
-            day = date.fromordinal(ordinal)
-            if in_package and day in chinese_calendar.workdays:
-                flags[ordinal] = True
-            elif in_package and day in chinese_calendar.holidays:
-                flags[ordinal] = False
-            else:
-                flags[ordinal] = day.weekday() < 5
-        overrides = DayOverride.objects.filter(scope, date__gte=first, date__lte=last).values_list(
-            "date", "kind", "calendar_id"
-        )
-        # Overrides for all calendars first, so that the calendar's own override wins.
-        for day, kind, _calendar_id in sorted(overrides, key=lambda row: row[2] is not None):
-            flags[day.toordinal()] = kind == DayKind.WORKDAY
-        state.flags[info.pk].update(flags)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    flags = {}
+    for ordinal in range(first.toordinal(), last.toordinal() + 1):
+        day = date.fromordinal(ordinal)
+        if in_package and day in chinese_calendar.workdays:
+            flags[ordinal] = True
+        elif in_package and day in chinese_calendar.holidays:
+            flags[ordinal] = False
+        else:
+            flags[ordinal] = day.weekday() < 5
+    if not known:
+        try:
+            statutory = provisional_days(year)
+        except ValueError:
+            raise CalendarYearUnknown(year, info.label) from None
+        for day, (working, _name) in statutory.items():
+            flags[day.toordinal()] = working
+    overrides = DayOverride.objects.filter(scope, date__gte=first, date__lte=last).values_list(
+        "date", "kind", "calendar_id"
+    )
+    # Overrides for all calendars first, so that the calendar's own override wins.
+    for day, kind, _calendar_id in sorted(overrides, key=lambda row: row[2] is not None):
+        flags[day.toordinal()] = kind == DayKind.WORKDAY
+    state.flags[info.pk].update(flags)
     state.years[(info.pk, year)] = known
     return known
 
@@ -184,9 +199,7 @@ def _read_year(state, info, year):
 def _workday(state, info, ordinal):
     flag = state.flags[info.pk].get(ordinal)
     if flag is None:
-        year = date.fromordinal(ordinal).year
-        if not _year_known(state, info, year):
-            raise CalendarYearUnknown(year, info.label)
+        _year_known(state, info, date.fromordinal(ordinal).year)
         flag = state.flags[info.pk][ordinal]
     return flag
 
@@ -194,6 +207,19 @@ def _workday(state, info, ordinal):
 def _year_known(state, info, year):
     known = state.years.get((info.pk, year))
     return _read_year(state, info, year) if known is None else known
+
+
+def _counting_day(state, info, local):
+    """The day a working-days limit starts counting from (起算日), which is itself not counted.
+
+    Received inside or before the working hours of a working day: that day. Received after them, the
+    rule MASSLINE_AFTER_HOURS_RECEIPT decides (docs/deadlines.md): "next_working_day" (the default)
+    treats the demand as received on the next working day, "same_day" keeps the day of receipt.
+    """
+    ordinal, us = _split(local)
+    if settings.MASSLINE_AFTER_HOURS_RECEIPT == AfterHoursReceipt.SAME_DAY and _workday(state, info, ordinal):
+        return ordinal
+    return _next_working_instant(state, info, ordinal, us)[0]
 
 
 # --- input checks ---------------------------------------------------------------------------------
@@ -333,8 +359,9 @@ def due_at(start, amount, unit, calendar=None):
     - calendar_days: the same wall-clock time N days later; hours: elapsed time. Neither reads a calendar.
 
     `start` must be timezone-aware; the result is in settings.TIME_ZONE. `calendar` None means the
-    default calendar. Raises CalendarYearUnknown when a working unit reaches a year without holidays,
-    DomainError for a naive time, a negative amount, or days that are not whole.
+    default calendar. A year whose notice is not entered is counted on its statutory holidays
+    (provisional_between tells); DomainError for a naive time, a negative amount, or days that are not
+    whole.
     """
     unit = _unit(unit)
     value = _amount(amount, unit)
@@ -346,12 +373,13 @@ def due_at(start, amount, unit, calendar=None):
         ordinal, us = _split(local)
         return _join(ordinal + int(value), us, tz)
     state, info = _calendar_info(calendar)
-    ordinal, us = _next_working_instant(state, info, *_split(local))
     if unit is TimeUnit.WORKING_HOURS:
+        ordinal, us = _next_working_instant(state, info, *_split(local))
         amount_us = _hours_us(value)
         if amount_us == 0:
             return _join(ordinal, us, tz)
         return _join(*_add_working(state, info, ordinal, us, amount_us), tz)
+    ordinal = _counting_day(state, info, local)
     remaining = int(value)
     while remaining:
         ordinal += 1
@@ -414,7 +442,7 @@ def working_days_between(start, end, calendar=None):
             % {"start": first.isoformat(), "end": last.isoformat()}
         )
     state, info = _calendar_info(calendar)
-    counting_day, _us = _next_working_instant(state, info, *_split(first))
+    counting_day = _counting_day(state, info, first)
     return sum(
         1 for ordinal in range(counting_day + 1, last.toordinal() + 1) if _workday(state, info, ordinal)
     )
@@ -429,9 +457,26 @@ def is_workday(day, calendar=None):
 
 
 def year_known(year, calendar=None):
-    """True if the calendar's holidays for `year` are known: from the package or an entered HolidayYear."""
+    """True if the calendar's holidays for `year` are known: from the package or an entered HolidayYear.
+
+    An unknown year is still counted, provisionally, on the statutory holidays (statutory.py).
+    """
     state, info = _calendar_info(calendar)
     return _year_known(state, info, year)
+
+
+def provisional_between(start, end, unit=TimeUnit.WORKING_DAYS, calendar=None):
+    """True if time counted from `start` to `end` in `unit` rests on a year whose notice is not entered.
+
+    Plain units never read a calendar, so they are never provisional. `end` may be None (nothing due).
+    """
+    if end is None or _unit(unit) not in WORKING_UNITS:
+        return False
+    first, last = _local(start, _START), _local(end, _END)
+    state, info = _calendar_info(calendar)
+    return any(
+        not _year_known(state, info, year) for year in range(min(first, last).year, max(first, last).year + 1)
+    )
 
 
 def first_unknown_year(calendar=None, *, from_year=None):

@@ -19,6 +19,16 @@ WORKING_UNITS = frozenset({TimeUnit.WORKING_DAYS, TimeUnit.WORKING_HOURS})
 WHOLE_UNITS = frozenset({TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS})
 
 
+class AfterHoursReceipt(models.TextChoices):
+    """Which day a working-days limit counts from when something arrives after the working hours.
+
+    The setting MASSLINE_AFTER_HOURS_RECEIPT chooses one (docs/deadlines.md, "After hours").
+    """
+
+    NEXT_WORKING_DAY = "next_working_day", _("as received on the next working day")
+    SAME_DAY = "same_day", _("as received on the day it arrived")
+
+
 class DayKind(models.TextChoices):
     """What an override makes of one date."""
 

@@ -6,10 +6,9 @@ from massline.lib.errors import DomainError
 
 
 class CalendarYearUnknown(DomainError):
-    """A computation reached a year for which no holiday calendar has been entered.
-
-    Never caught inside this app: guessing Monday to Friday for a year whose holidays and make-up
-    working days are not yet announced would silently give wrong time limits.
+    """A computation reached a year for which not even the statutory holidays can be computed (outside
+    the range of the `holidays` package). Years merely without a notice are counted provisionally
+    (statutory.py); this error is for dates no demand should carry.
     """
 
     code = "calendar_year_unknown"

@@ -272,6 +272,9 @@ class Clock(models.Model):
         _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
     )
     due_at = models.DateTimeField(_("due"))
+    # The due time rests on a year whose holiday notice was not entered (counted on the statutory
+    # holidays); entering the notice recomputes the clock and clears this.
+    provisional = models.BooleanField(_("provisional"), default=False)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     # Counted time (working time for working units, elapsed time otherwise) of the closed pauses.
     paused_time = models.DurationField(_("time paused"), default=timedelta(0))

@@ -41,27 +41,30 @@ def _missing_message(year, days_left, calendars):
     if days_left <= 0:
         if calendars:
             problem = _(
-                "The working calendar(s) %(names)s have no holidays for %(year)d: time limits reaching into "
-                "%(year)d cannot be counted."
+                "The working calendar(s) %(names)s have no holiday notice for %(year)d: time limits reaching "
+                "into %(year)d are provisional (counted on the statutory holidays) until it is entered."
             ) % {"names": names, "year": year}
         else:
             problem = _(
-                "There are no holidays for %(year)d: time limits reaching into %(year)d cannot be counted."
+                "There is no holiday notice for %(year)d: time limits reaching into %(year)d are provisional "
+                "(counted on the statutory holidays) until it is entered."
             ) % {"year": year}
     elif calendars:
         problem = ngettext(
             "%(year)d begins in %(days)d day and the working calendar(s) %(names)s have no holidays for it "
-            "yet: time limits reaching into %(year)d will not be counted.",
+            "yet: time limits reaching into %(year)d are provisional (counted on the statutory holidays) "
+            "until its notice is entered.",
             "%(year)d begins in %(days)d days and the working calendar(s) %(names)s have no holidays for it "
-            "yet: time limits reaching into %(year)d will not be counted.",
+            "yet: time limits reaching into %(year)d are provisional (counted on the statutory holidays) "
+            "until its notice is entered.",
             days_left,
         ) % {"year": year, "days": days_left, "names": names}
     else:
         problem = ngettext(
             "%(year)d begins in %(days)d day and there are no holidays for it yet: time limits reaching "
-            "into %(year)d will not be counted.",
+            "into %(year)d are provisional (counted on the statutory holidays) until its notice is entered.",
             "%(year)d begins in %(days)d days and there are no holidays for it yet: time limits reaching "
-            "into %(year)d will not be counted.",
+            "into %(year)d are provisional (counted on the statutory holidays) until its notice is entered.",
             days_left,
         ) % {"year": year, "days": days_left}
     # Two sentences: English puts a space between them, Chinese does not.

@@ -21,8 +21,10 @@ from massline.audit.services import audit_record, diff_fields, snapshot
 from massline.lib.errors import DomainError
 
 from . import calendar as cal
+from . import listeners
 from .choices import OPEN_CLOCK_STATES, WORKING_UNITS, ClockState, DataSource, DayKind, PauseReason
 from .errors import ClockStateError
+from .listeners import CalendarChange, ClockMove
 from .models import (
     FIRST_CALENDAR_YEAR,
     LAST_CALENDAR_YEAR,
@@ -33,7 +35,15 @@ from .models import (
     WorkCalendar,
 )
 
-_CLOCK_FIELDS = ["state", "due_at", "paused_at", "paused_time", "stopped_at", "extended_amount"]
+_CLOCK_FIELDS = [
+    "state",
+    "due_at",
+    "provisional",
+    "paused_at",
+    "paused_time",
+    "stopped_at",
+    "extended_amount",
+]
 _CALENDAR_FIELDS = ["code", "name", "name_en", "is_default", "is_active", "working_hours"]
 _CENT = Decimal("0.01")
 
@@ -52,9 +62,12 @@ def _clock_amount(amount, unit):
 
 
 def _clock_due(clock):
-    """The due time from scratch: the limit plus extensions, moved on by the counted time of closed pauses."""
+    """The due time from scratch: the limit plus extensions, moved on by the counted time of closed
+    pauses. Sets `clock.provisional` when it rests on a year whose holiday notice is not entered."""
     base = cal.due_at(clock.start, clock.amount + clock.extended_amount, clock.unit, clock.calendar)
-    return cal.add_counted_time(base, clock.paused_time, clock.unit, clock.calendar)
+    due = cal.add_counted_time(base, clock.paused_time, clock.unit, clock.calendar)
+    clock.provisional = cal.provisional_between(clock.start, due, clock.unit, clock.calendar)
+    return due
 
 
 def _lock(clock):
@@ -106,7 +119,8 @@ def _close_pause(clock, at):
 def clock_start(*, start, amount, unit, calendar=None, by=None):
     """Start a clock: a time limit of `amount` `unit` from `start` on `calendar` (default calendar if None).
 
-    Raises CalendarYearUnknown when the limit reaches a year without holidays: nothing is created.
+    A limit that reaches a year whose holiday notice is not entered is counted on the statutory holidays
+    and marked `provisional`; entering the notice recomputes it.
     """
     with transaction.atomic():
         calendar = calendar if calendar is not None else cal.get_default_calendar()
@@ -124,6 +138,7 @@ def clock_start(*, start, amount, unit, calendar=None, by=None):
                 "unit": clock.unit,
                 "calendar": calendar.code,
                 "due_at": clock.due_at,
+                "provisional": clock.provisional,
             },
         )
     return clock
@@ -189,7 +204,7 @@ def clock_resume(*, clock, at, by):
         before = snapshot(locked, _CLOCK_FIELDS)
         pause = _close_pause(locked, at)
         locked.state = ClockState.RUNNING
-        locked.save(update_fields=["state", "paused_at", "paused_time", "due_at"])
+        locked.save(update_fields=["state", "paused_at", "paused_time", "due_at", "provisional"])
         audit_record(
             action="deadlines.clock.resume",
             obj=locked,
@@ -212,7 +227,9 @@ def clock_stop(*, clock, at, by):
         if locked.state == ClockState.PAUSED:
             _close_pause(locked, at)
         locked.state, locked.stopped_at = ClockState.STOPPED, at
-        locked.save(update_fields=["state", "paused_at", "paused_time", "due_at", "stopped_at"])
+        locked.save(
+            update_fields=["state", "paused_at", "paused_time", "due_at", "provisional", "stopped_at"]
+        )
         audit_record(
             action="deadlines.clock.stop",
             obj=locked,
@@ -238,7 +255,7 @@ def clock_extend(*, clock, amount, by, reason=""):
         before = snapshot(locked, _CLOCK_FIELDS)
         locked.extended_amount += value
         locked.due_at = _clock_due(locked)
-        locked.save(update_fields=["extended_amount", "due_at"])
+        locked.save(update_fields=["extended_amount", "due_at", "provisional"])
         audit_record(
             action="deadlines.clock.extend",
             obj=locked,
@@ -259,15 +276,16 @@ def _clock_recompute(clock):
             pause.counted_time = counted
             pause.save(update_fields=["counted_time"])
         total += counted
-    before = (clock.paused_time, clock.due_at)
+    before = (clock.paused_time, clock.due_at, clock.provisional)
     clock.paused_time = total
     clock.due_at = _clock_due(clock)
-    return before != (clock.paused_time, clock.due_at)
+    return before != (clock.paused_time, clock.due_at, clock.provisional)
 
 
 def _clocks_recompute(*, calendar, since, until, by, cause):
     """Recompute the open clocks on working units (of `calendar`, or of all if None) whose time from
-    start to due touches the dates since..until (None: unbounded). Returns how many moved."""
+    start to due touches the dates since..until (None: unbounded), then tell the listeners
+    (listeners.py) which moved, in the same transaction. Returns how many moved."""
     tz = timezone.get_default_timezone()
     clocks = Clock.objects.select_for_update(of=("self",)).filter(
         state__in=OPEN_CLOCK_STATES, unit__in=WORKING_UNITS
@@ -280,11 +298,12 @@ def _clocks_recompute(*, calendar, since, until, by, cause):
         clocks = clocks.filter(
             Q(due_at__gte=datetime.combine(since, dtime.min, tzinfo=tz)) | Q(state=ClockState.PAUSED)
         )
-    moved = 0
+    moves = []
     for clock in clocks.select_related("calendar").order_by("pk"):
         before = snapshot(clock, _CLOCK_FIELDS)
+        due_before, provisional_before = clock.due_at, clock.provisional
         if _clock_recompute(clock):
-            clock.save(update_fields=["paused_time", "due_at"])
+            clock.save(update_fields=["paused_time", "due_at", "provisional"])
             audit_record(
                 action="deadlines.clock.recompute",
                 obj=clock,
@@ -292,8 +311,20 @@ def _clocks_recompute(*, calendar, since, until, by, cause):
                 changes=diff_fields(before, snapshot(clock, _CLOCK_FIELDS), _CLOCK_FIELDS),
                 details={"cause": cause},
             )
-            moved += 1
-    return moved
+            moves.append(
+                ClockMove(clock.pk, due_before, clock.due_at, provisional_before, clock.provisional)
+            )
+    listeners.announce(
+        CalendarChange(
+            calendar_id=getattr(calendar, "pk", None),
+            since=since,
+            until=until,
+            by=by,
+            cause=cause,
+            moves=tuple(moves),
+        )
+    )
+    return len(moves)
 
 
 # --- calendar data --------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ from django.utils.translation import override
 
 from massline.deadlines import calendar as cal
 from massline.deadlines.calendar import (
-    CalendarYearUnknown,
     add_counted_time,
     due_at,
     first_unknown_year,
     is_workday,
     known_years,
+    provisional_between,
     working_days_between,
     working_time_between,
     year_known,
@@ -192,37 +192,52 @@ def test_it_says_what_to_do_when_no_calendar_is_the_default(default_calendar):
 # --- unknown years --------------------------------------------------------------------------------
 
 
-def test_counting_into_2027_without_its_notice_fails_and_says_how_to_enter_it():
-    with override("en"), pytest.raises(CalendarYearUnknown) as error:
-        due_at(local("2026-12-20 10:00"), 15, "working_days")
-    assert error.value.year == 2027
-    assert "2027" in error.value.message
-    assert "Holiday years" in error.value.message
-    assert "massline deadlines load-year" in error.value.message
-    assert isinstance(error.value, DomainError)
-
-
-def test_2027_is_never_guessed_as_monday_to_friday():
-    with pytest.raises(CalendarYearUnknown):
-        is_workday(date(2027, 1, 5))
-    with pytest.raises(CalendarYearUnknown):
-        due_at(local("2026-12-31 17:00"), 1, "working_hours")
-    with pytest.raises(CalendarYearUnknown):
-        working_time_between(local("2026-12-31 09:00"), local("2027-01-02 09:00"), "working_hours")
+def test_counting_into_2027_without_its_notice_is_provisional_on_the_statutory_holidays():
+    # Sunday 20 December 2026: counting starts Monday 21 (not counted); 1 January 2027 is New Year's
+    # Day by the national rules, so day 15 is Tuesday 12 January.
+    start = local("2026-12-20 10:00")
+    due = due_at(start, 15, "working_days")
+    assert due == local("2027-01-12 17:30")
+    assert provisional_between(start, due, "working_days")
     assert not year_known(2027)
     assert year_known(2026)
 
 
-def test_a_year_before_the_package_is_unknown_too():
-    with pytest.raises(CalendarYearUnknown):
-        is_workday(date(2003, 6, 2))
+def test_a_limit_inside_a_known_year_is_not_provisional():
+    start = local("2026-12-01 10:00")
+    due = due_at(start, 5, "working_days")
+    assert not provisional_between(start, due, "working_days")
+    # Plain units never read a calendar.
+    assert not provisional_between(local("2026-12-31 10:00"), local("2027-02-01 10:00"), "hours")
+    assert not provisional_between(start, None, "working_days")
 
 
-def test_the_unknown_year_message_is_translated():
-    with override("zh-hans"), pytest.raises(CalendarYearUnknown) as error:
-        is_workday(date(2027, 1, 5))
-    assert "国务院" in error.value.message
-    assert "2027" in error.value.message
+def test_the_provisional_2027_spring_festival_follows_the_2024_rules():
+    # 2027: the eve (Friday 5 February) and the first three days (6-8 February) are off; 6 and 7 fall on
+    # a weekend, so they are made up on Tuesday 9 and Wednesday 10 (article 6).
+    for day in (5, 8, 9, 10):
+        assert not is_workday(date(2027, 2, day))
+    assert is_workday(date(2027, 2, 4))
+    assert is_workday(date(2027, 2, 11))
+    assert due_at(local("2027-02-04 10:00"), 1, "working_days") == local("2027-02-11 17:30")
+    # Labour Day (1-2 May) and National Day (1-3 October) by the same rules.
+    assert not is_workday(date(2027, 5, 3))
+    assert not is_workday(date(2027, 10, 1))
+    assert is_workday(date(2027, 10, 6))
+
+
+def test_a_provisional_year_is_never_plain_monday_to_friday():
+    assert not is_workday(date(2027, 1, 1))  # a Friday, New Year's Day
+    assert due_at(local("2026-12-31 17:00"), 1, "working_hours") == local("2027-01-04 09:30")
+    assert working_time_between(
+        local("2026-12-31 09:00"), local("2027-01-02 09:00"), "working_hours"
+    ) == timedelta(hours=7)
+
+
+def test_administrators_overrides_count_in_a_provisional_year(officer):
+    day_override_set(calendar=None, day=date(2027, 1, 4), kind=DayKind.HOLIDAY, by=officer)
+    assert not is_workday(date(2027, 1, 4))
+    assert not year_known(2027)
 
 
 def test_a_loaded_2027_notice_makes_2027_countable(officer):
@@ -240,8 +255,7 @@ def test_a_loaded_2027_notice_makes_2027_countable(officer):
 def test_overrides_alone_never_make_a_year_known(officer):
     day_override_set(calendar=None, day=date(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦", by=officer)
     assert not year_known(2027)
-    with pytest.raises(CalendarYearUnknown):
-        is_workday(date(2027, 1, 6))
+    assert provisional_between(local("2027-01-05 09:00"), local("2027-01-06 09:00"))
 
 
 def test_a_year_entered_for_one_calendar_leaves_the_others_unknown(officer, default_calendar):
@@ -252,9 +266,9 @@ def test_a_year_entered_for_one_calendar_leaves_the_others_unknown(officer, defa
     holiday_year_load(calendar=other, year=2027, days=NOTICE_2027, source=DataSource.ADMIN, by=officer)
     assert year_known(2027, other)
     assert not year_known(2027, default_calendar)
-    with override("en"), pytest.raises(CalendarYearUnknown) as error:
-        is_workday(date(2027, 1, 5), default_calendar)
-    assert default_calendar.name_en in error.value.message
+    start, end = local("2027-01-05 09:00"), local("2027-01-06 09:00")
+    assert provisional_between(start, end, "working_days", default_calendar)
+    assert not provisional_between(start, end, "working_days", other)
 
 
 def test_first_unknown_year_is_the_year_after_the_package():

@@ -43,8 +43,11 @@ def notice_file(tmp_path):
 
 
 def test_load_year_enters_a_notice_from_a_csv_file_end_to_end(notice_file):
-    with pytest.raises(CommandError):
-        run("due", "2026-12-31T10:00", "5", "working_days")
+    with override("en"):
+        before = run("due", "2026-12-31T10:00", "5", "working_days")
+    # Provisionally 1 January is the only day off: Mon 4 … Fri 8 January either way here.
+    assert before.startswith("2027-01-08T17:30:00+08:00")
+    assert "provisional" in before
     output = run("load-year", str(notice_file), "--notice", "国办发明电〔2026〕1号")
     assert "Loaded 2027" in output
     assert "8 day(s) off, 1 make-up working day(s)" in output
@@ -55,7 +58,9 @@ def test_load_year_enters_a_notice_from_a_csv_file_end_to_end(notice_file):
     assert not is_workday(date(2027, 2, 8))
     assert is_workday(date(2027, 2, 20))
     # 31 Dec (Thu) not counted; 1 Jan is a day off: Mon 4, Tue 5, Wed 6, Thu 7, Fri 8 January.
-    assert run("due", "2026-12-31T10:00", "5", "working_days").startswith("2027-01-08T17:30:00+08:00")
+    after = run("due", "2026-12-31T10:00", "5", "working_days")
+    assert after.startswith("2027-01-08T17:30:00+08:00")
+    assert "provisional" not in after
     assert AuditEvent.objects.filter(action="deadlines.holiday_year.load").count() == 1
 
 

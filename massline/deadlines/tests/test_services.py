@@ -5,7 +5,7 @@ import pytest
 from django.utils.translation import override
 
 from massline.audit.models import AuditEvent
-from massline.deadlines.calendar import CalendarYearUnknown, is_workday, year_known
+from massline.deadlines.calendar import is_workday, year_known
 from massline.deadlines.choices import ClockState, DataSource, DayKind, PauseReason
 from massline.deadlines.errors import ClockStateError
 from massline.deadlines.models import Clock, ClockPause, DayOverride, HolidayYear, WorkCalendar
@@ -53,10 +53,13 @@ def test_starting_a_clock_stores_its_due_time_on_the_default_calendar_and_audits
     assert event.actor_label == "calendar-admin"
 
 
-def test_a_clock_that_would_reach_an_unknown_year_is_not_started(officer):
-    with pytest.raises(CalendarYearUnknown):
-        clock_start(start=local("2026-12-20 10:00"), amount=15, unit="working_days", by=officer)
-    assert not Clock.objects.exists()
+def test_a_clock_that_reaches_a_year_without_its_notice_starts_provisional(officer):
+    clock = clock_start(start=local("2026-12-20 10:00"), amount=15, unit="working_days", by=officer)
+    assert clock.due_at == local("2027-01-12 17:30")
+    assert clock.provisional
+    assert events("deadlines.clock.start", clock).get().details["provisional"] is True
+    inside = clock_start(start=local("2026-11-02 09:00"), amount=5, unit="working_days", by=officer)
+    assert not inside.provisional
 
 
 def test_a_clock_amount_is_kept_to_two_decimals(officer):

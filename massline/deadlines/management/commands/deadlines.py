@@ -172,7 +172,11 @@ class Command(BaseCommand):
                 _("%(value)s is not an amount: write a number such as 7 or 0.5.")
                 % {"value": options["amount"]}
             ) from None
-        due = cal.due_at(start, amount, options["unit"], _calendar(options["calendar"]))
-        self.stdout.write(
-            f"{due.isoformat()}  {date_format(due, 'l')} {timezone.get_default_timezone_name()}"
-        )
+        calendar = _calendar(options["calendar"])
+        due = cal.due_at(start, amount, options["unit"], calendar)
+        line = f"{due.isoformat()}  {date_format(due, 'l')} {timezone.get_default_timezone_name()}"
+        if cal.provisional_between(start, due, options["unit"], calendar):
+            line += "  " + _(
+                "(provisional: counted on the statutory holidays of a year whose notice is not entered)"
+            )
+        self.stdout.write(line)
