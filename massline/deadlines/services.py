@@ -311,9 +311,7 @@ def _clocks_recompute(*, calendar, since, until, by, cause):
                 changes=diff_fields(before, snapshot(clock, _CLOCK_FIELDS), _CLOCK_FIELDS),
                 details={"cause": cause},
             )
-            moves.append(
-                ClockMove(clock.pk, due_before, clock.due_at, provisional_before, clock.provisional)
-            )
+            moves.append(ClockMove(clock.pk, due_before, clock.due_at, provisional_before, clock.provisional))
     listeners.announce(
         CalendarChange(
             calendar_id=getattr(calendar, "pk", None),

@@ -8,7 +8,7 @@ from massline.audit.models import AuditEvent
 from massline.deadlines.calendar import is_workday, year_known
 from massline.deadlines.choices import ClockState, DataSource, DayKind, PauseReason
 from massline.deadlines.errors import ClockStateError
-from massline.deadlines.models import Clock, ClockPause, DayOverride, HolidayYear, WorkCalendar
+from massline.deadlines.models import ClockPause, DayOverride, HolidayYear, WorkCalendar
 from massline.deadlines.services import (
     clock_extend,
     clock_pause,
