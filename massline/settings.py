@@ -317,6 +317,10 @@ MASSLINE_REOPEN_LIMIT = _env(env.int, "MASSLINE_REOPEN_LIMIT", default=1)
 MASSLINE_AUTO_CLOSE_DAYS = _env(env.int, "MASSLINE_AUTO_CLOSE_DAYS", default=7)
 # Working hours between the rungs of the escalation ladder (reminder, warning, listing, accountability).
 MASSLINE_ESCALATION_STEP_HOURS = _env(env.float, "MASSLINE_ESCALATION_STEP_HOURS", default=4.0)
+# How many demands the clock worker claims and acts on in one transaction.
+MASSLINE_CLOCK_BATCH = _env(env.int, "MASSLINE_CLOCK_BATCH", default=500)
+if MASSLINE_CLOCK_BATCH < 1:
+    raise ImproperlyConfigured(f"MASSLINE_CLOCK_BATCH={MASSLINE_CLOCK_BATCH}: give 1 or more.")
 # Local hour at which officials get the daily digest of what falls due.
 MASSLINE_DIGEST_HOUR = _env(env.int, "MASSLINE_DIGEST_HOUR", default=8)
 if not 0 <= MASSLINE_DIGEST_HOUR <= 23:

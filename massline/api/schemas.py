@@ -189,8 +189,14 @@ class StaffDemandOut(Schema):
     signed_at: datetime | None
     replied_at: datetime | None
     closed_at: datetime | None
+    due_dispatch_at: datetime | None
     due_sign_at: datetime | None
+    due_contact_at: datetime | None
     due_reply_at: datetime | None
+    due_provisional: bool = Field(
+        description="A due time rests on a year whose holiday notice is not entered yet: it was counted "
+        "on the statutory holidays and will be recomputed when the notice is entered."
+    )
     is_overdue: bool
     reply: str
     satisfaction: str

@@ -14,6 +14,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from massline.deadlines import listeners
         from massline.lib import worker
         from massline.org.models import Region
 
@@ -26,5 +27,7 @@ class CasesConfig(AppConfig):
             intake.region_places_forget, sender=Region, dispatch_uid="cases.region_places_del"
         )
 
+        # Due times kept on demands follow every change of the working calendar (a holiday notice).
+        listeners.register("cases", clock.cases_follow_calendar)
         worker.register("cases.clock", interval=CLOCK_INTERVAL, run=lambda: clock.clock_tick())
         worker.register("cases.digest", interval=DIGEST_INTERVAL, run=lambda: clock.digest_send())

@@ -118,6 +118,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("Linked as a duplicate")
     MERGED = "merged", _("Merged into a handling thread")
     EXCLUSION = "exclusion", _("Appraisal exclusion reviewed")
+    DUE_MOVED = "due_moved", _("Due times recomputed on the working calendar")
 
 
 # Events whose public note the citizen sees on the tracking page (all masked).
@@ -140,8 +141,11 @@ PUBLIC_EVENT_KINDS = frozenset(
 
 
 class ClockStage(models.TextChoices):
-    """The three time limits of a demand (签收时限, 首次联系时限, 办结时限)."""
+    """The time limits of a demand: the centre's (派单时限, 仲裁时限) and the unit's (签收时限, 首次联系时限,
+    办结时限). Every status in which someone owes the next step has one."""
 
+    DISPATCH = "dispatch", _("Time to dispatch")
+    ARBITRATE = "arbitrate", _("Time to decide the return")
     SIGN = "sign", _("Time to sign")
     CONTACT = "contact", _("Time to first contact the citizen")
     REPLY = "reply", _("Time to reply")
@@ -156,6 +160,8 @@ class EscalationLevel(models.IntegerChoices):
 
 
 class AccountabilityKind(models.TextChoices):
+    LATE_DISPATCH = "late_dispatch", _("Dispatched late")
+    LATE_ARBITRATION = "late_arbitration", _("Decided a return late")
     LATE_SIGN = "late_sign", _("Signed late")
     LATE_CONTACT = "late_contact", _("Contacted the citizen late")
     LATE_REPLY = "late_reply", _("Replied late")
@@ -185,3 +191,4 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     REOPENED = "reopened", _("Reopened by the citizen")
     DIGEST = "digest", _("Daily digest")
+    DUE_MOVED = "due_moved", _("Due times moved")

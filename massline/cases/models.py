@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from massline.deadlines.calendar import provisional_between
 from massline.deadlines.choices import TimeUnit
 from massline.org.models import BilingualNameMixin, Citizen, Region, TreeMixin, Unit
 
@@ -115,6 +116,23 @@ class TimeLimitPolicy(models.Model):
         help_text=_("Shares of the time used, comma-separated, e.g. 0.5,0.8"),
     )
     max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
+    # The centre's own limits: to dispatch a new demand, and to decide a demand a unit returned.
+    dispatch_amount = models.DecimalField(
+        _("time to dispatch"), max_digits=7, decimal_places=2, default=2, validators=[MinValueValidator(0)]
+    )
+    dispatch_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_HOURS
+    )
+    arbitration_amount = models.DecimalField(
+        _("time to decide a return"),
+        max_digits=7,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    arbitration_unit = models.CharField(
+        _("unit"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+    )
 
     class Meta:
         verbose_name = _("time-limit policy")
@@ -238,6 +256,11 @@ class Case(models.Model):
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # When the time limit the demand now runs against started (dispatch, signing, a return…); empty on
+    # a new demand, whose limit starts at receipt.
+    stage_since = models.DateTimeField(_("current time limit since"), null=True, blank=True)
+    # The centre must dispatch (while received) or decide the return (in arbitration) by then.
+    due_dispatch_at = models.DateTimeField(_("dispatch by"), null=True, blank=True)
     due_sign_at = models.DateTimeField(_("sign by"), null=True, blank=True)
     due_contact_at = models.DateTimeField(_("contact by"), null=True, blank=True)
     due_reply_at = models.DateTimeField(_("reply by"), null=True, blank=True)
@@ -352,12 +375,26 @@ class Case(models.Model):
         return self.status not in (CaseStatus.REPLIED, CaseStatus.CLOSED)
 
     def due_for_status(self):
-        """The due time that matters now: signing while dispatched, replying while handled."""
+        """The due time that matters now: the centre's while received or returned, signing while
+        dispatched, replying while handled."""
+        if self.status in (CaseStatus.RECEIVED, CaseStatus.ARBITRATION):
+            return self.due_dispatch_at
         if self.status == CaseStatus.DISPATCHED:
             return self.due_sign_at
-        if self.status in (CaseStatus.IN_PROGRESS, CaseStatus.ARBITRATION):
+        if self.status == CaseStatus.IN_PROGRESS:
             return self.due_reply_at
         return None
+
+    @property
+    def due_provisional(self):
+        """True if a due time of this demand rests on a year whose holiday notice is not entered yet
+        (counted on the statutory holidays; recomputed when the notice is entered)."""
+        dues = [
+            due
+            for due in (self.due_dispatch_at, self.due_sign_at, self.due_contact_at, self.due_reply_at)
+            if due is not None
+        ]
+        return bool(dues) and provisional_between(self.received_at, max(dues))
 
     def is_late(self, now):
         due = self.due_for_status()
@@ -620,12 +657,21 @@ class Notification(models.Model):
     text = models.CharField(_("text"), max_length=500)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The local day of a daily digest: one digest per official per day, enforced by the database.
+    digest_day = models.DateField(_("digest day"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["user", "read_at"], name="cases_notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "digest_day"],
+                condition=Q(digest_day__isnull=False),
+                name="cases_notification_one_digest_a_day",
+            )
+        ]
 
     def __str__(self):
         return self.text

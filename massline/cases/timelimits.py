@@ -10,13 +10,18 @@ from .errors import NoPolicy
 from .models import TimeLimitPolicy
 
 
-def policy_for(*, category, urgency):
-    """The policy of the nearest category up the tree that has one for `urgency`, else the default one."""
+def policy_for(*, category, urgency, policies=None):
+    """The policy of the nearest category up the tree that has one for `urgency`, else the default one.
+
+    `policies`: every policy, read once by the caller (schedule.PolicyBook), to save a query.
+    """
     codes = [code for code in (category.path.strip("/").split("/") if category else []) if code]
+    if policies is None:
+        policies = TimeLimitPolicy.objects.filter(urgency=urgency).select_related("category")
     policies = {
         (p.category.code if p.category_id else None): p
-        for p in TimeLimitPolicy.objects.filter(urgency=urgency).select_related("category")
-        if p.category_id is None or p.category.code in codes
+        for p in policies
+        if p.urgency == urgency and (p.category_id is None or p.category.code in codes)
     }
     for code in reversed(codes):
         if code in policies:
@@ -34,6 +39,8 @@ def policy_for(*, category, urgency):
 
 def stage_due(*, policy, stage, start):
     amount, unit = {
+        ClockStage.DISPATCH: (policy.dispatch_amount, policy.dispatch_unit),
+        ClockStage.ARBITRATE: (policy.arbitration_amount, policy.arbitration_unit),
         ClockStage.SIGN: (policy.sign_amount, policy.sign_unit),
         ClockStage.CONTACT: (policy.contact_amount, policy.contact_unit),
         ClockStage.REPLY: (policy.reply_amount, policy.reply_unit),

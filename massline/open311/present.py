@@ -11,6 +11,7 @@ from massline.cases.choices import CaseStatus, ClockStage, EventKind
 from massline.cases.errors import NoPolicy
 from massline.cases.masking import mask_address, mask_public
 from massline.cases.timelimits import policy_for, stage_due
+from massline.deadlines.calendar import provisional_between
 from massline.lib.errors import DomainError
 
 COORDINATE_PLACES = Decimal("0.0001")  # about 11 m: the place, not the doorstep
@@ -139,6 +140,9 @@ def request_fields(case, *, expected, service_notice="", extensions=False):
     }
     if extensions:
         fields["notes"] = [note_fields(event, _names(case)) for event in getattr(case, "public_events", [])]
+        # Massline's extension: the expected time rests on a year whose holiday notice is not entered
+        # yet (counted on the statutory holidays, recomputed when it is).
+        fields["expected_datetime_provisional"] = provisional_between(case.received_at, expected(case))
     return fields
 
 

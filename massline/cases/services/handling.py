@@ -38,6 +38,7 @@ from ..choices import (
 )
 from ..errors import InvalidTransition
 from ..models import Assignment, Case, Extension
+from ..schedule import centre_due
 from ..timelimits import stage_due
 from ..workflow import case_apply
 from .handling_rules import (
@@ -132,6 +133,7 @@ def case_sign(*, case, unit, by, at=None):
                 "signed_at": current.signed_at or at,
                 "first_unit": current.first_unit or unit,
                 "handler": by,
+                "stage_since": at,
                 "warnings_fired": 0,
                 "escalation_level": 0,
                 "is_overdue": False,
@@ -190,7 +192,15 @@ def case_return(*, case, unit, reason, note, by, at=None):
             by=by,
             event_kind=EventKind.RETURNED,
             to=CaseStatus.ARBITRATION,
-            fields={"warnings_fired": 0, "escalation_level": 0, "is_overdue": False},
+            fields={
+                "warnings_fired": 0,
+                "escalation_level": 0,
+                "is_overdue": False,
+                "stage_since": at,
+                "due_dispatch_at": centre_due(
+                    policy=case_policy(current), status=CaseStatus.ARBITRATION, start=at
+                ),
+            },
             at=at,
             unit=unit,
             internal_note=note,

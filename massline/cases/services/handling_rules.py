@@ -21,6 +21,7 @@ from ..choices import (
 )
 from ..errors import InvalidTransition
 from ..models import Assignment, Case
+from ..schedule import next_check
 from ..timelimits import policy_for, stage_due
 from ..workflow import case_apply
 
@@ -133,9 +134,7 @@ def case_policy(case):
 
 def case_refresh_fields(case, *, now):
     """The `next_check_at` the clock worker needs for `case` as it now stands (after its fields changed)."""
-    from .clock import next_check
-
-    return {"next_check_at": next_check(case, now=now)}
+    return {"next_check_at": next_check(case)}
 
 
 def _apply(case, *, by, event_kind, at, to=None, fields=None, **kwargs):
@@ -151,10 +150,11 @@ def _apply(case, *, by, event_kind, at, to=None, fields=None, **kwargs):
 
 
 def _refresh_next_check(case, at):
-    """After the assignments a transition created: the worker's next look depends on them."""
-    from .clock import case_refresh_next_check
-
-    case_refresh_next_check(case, now=at)
+    """After the assignments a transition created: the worker's next look depends on them. Bookkeeping
+    for the worker, not an edit: the version stays, so nobody's open page goes stale."""
+    value = next_check(case)
+    Case.objects.filter(pk=case.pk).update(next_check_at=value)
+    case.next_check_at = value
 
 
 def _locked_copy(case):
@@ -203,6 +203,8 @@ def _dispatch_fields(case, *, lead_unit, at):
         "lead_unit": lead_unit,
         "dispatched_at": case.dispatched_at or at,
         "due_sign_at": stage_due(policy=policy, stage=ClockStage.SIGN, start=at),
+        "due_dispatch_at": None,
+        "stage_since": at,
         "warnings_fired": 0,
         "escalation_level": 0,
         "is_overdue": False,

@@ -497,6 +497,9 @@ def _create(
         status=CaseStatus.RECEIVED,
         created_by=by if by is not None and by.is_authenticated else None,
         received_at=received_at,
+        # The worker looks at it at once and gives it the centre's time to dispatch (schedule.py), so
+        # intake itself computes no time limit.
+        next_check_at=received_at,
     )
     for upload, name, kind in files:
         attachment = Attachment(

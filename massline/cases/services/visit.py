@@ -141,6 +141,7 @@ def _reopen(case, *, by, at):
             "due_reply_at": clock.due_at,
             "due_contact_at": stage_due(policy=policy, stage=ClockStage.CONTACT, start=at),
             "first_contact_at": None,
+            "stage_since": at,
             "warnings_fired": 0,
             "escalation_level": 0,
             "is_overdue": False,
@@ -176,10 +177,8 @@ def auto_close_one(*, case, now):
 
 def case_auto_close_unrated(*, now=None):
     """Close every replied demand left unrated for MASSLINE_AUTO_CLOSE_DAYS; returns how many closed."""
-    from .clock import auto_close_days
-
     now = now or timezone.now()
-    cutoff = now - timedelta(days=auto_close_days())
+    cutoff = now - timedelta(days=settings.MASSLINE_AUTO_CLOSE_DAYS)
     closed = 0
     for case in Case.objects.filter(status=CaseStatus.REPLIED, replied_at__lte=cutoff).select_related(
         "category"

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from massline.audit.models import AuditEvent
 from massline.cases.choices import (
     AccountabilityDecision,
     AccountabilityKind,
@@ -16,8 +17,8 @@ from massline.cases.choices import (
     NotificationKind,
     Satisfaction,
 )
-from massline.cases.errors import ConcurrentUpdate, InvalidTransition
-from massline.cases.models import AccountabilityRecord, Case, CaseEvent, Notification
+from massline.cases.errors import InvalidTransition
+from massline.cases.models import AccountabilityRecord, Case, CaseEvent, Notification, TimeLimitPolicy
 from massline.cases.services import clock as c
 from massline.cases.services import handling as h
 from massline.lib import worker
@@ -153,15 +154,42 @@ def test_the_supervisor_decides_a_record_once(world, waiting):
         )
 
 
-def test_two_workers_over_the_same_demand_act_once(world, waiting):
-    first, second = Case.objects.get(pk=waiting.pk), Case.objects.get(pk=waiting.pk)
+def test_a_second_batch_at_the_same_time_finds_nothing_left(world, waiting):
     now = at(2026, 3, 2, 10)
-    assert c._tick_one(first, now)
-    with pytest.raises(ConcurrentUpdate):
-        c._tick_one(second, now)
+    first = c.clock_batch(now=now)
+    assert (first.checked, first.acted, first.deferred) == (1, 1, 0)
+    second = c.clock_batch(now=now)
+    assert (second.checked, second.acted) == (0, 0)
     assert kinds(waiting).count(EventKind.WARNING) == 1
     assert notified(world.officer_a, NotificationKind.WARNING) == 1
     assert c.clock_tick(now=now) == 0
+
+
+def test_the_clock_keeps_the_version_so_an_open_page_is_not_stale(world, waiting):
+    # The officer opened the demand before the warning fired; signing with that copy still works.
+    page_copy = Case.objects.get(pk=waiting.pk)
+    c.clock_tick(now=at(2026, 3, 2, 10))
+    assert Case.objects.get(pk=waiting.pk).version == page_copy.version
+    h.case_sign(case=page_copy, unit=world.org.unit_a, by=world.officer_a, at=at(2026, 3, 2, 10, 5))
+    assert Case.objects.get(pk=waiting.pk).status == CaseStatus.IN_PROGRESS
+
+
+def test_clock_events_keep_what_changed_before_and_after(world, waiting):
+    c.clock_tick(now=at(2026, 3, 2, 10))
+    event = AuditEvent.objects.filter(action="cases.case.warning", object_id=str(waiting.pk)).get()
+    assert event.changes["warnings_fired"] == [0, 1]
+    c.clock_tick(now=at(2026, 3, 2, 11))
+    overdue = AuditEvent.objects.filter(action="cases.case.overdue", object_id=str(waiting.pk)).get()
+    assert overdue.changes["is_overdue"] == [False, True]
+    assert overdue.changes["escalation_level"] == [0, int(EscalationLevel.REMINDED)]
+
+
+def test_a_demand_that_cannot_be_measured_is_deferred_not_counted_as_acted(world, waiting):
+    TimeLimitPolicy.objects.all().delete()
+    result = c.clock_batch(now=at(2026, 3, 2, 10))
+    assert (result.checked, result.acted, result.deferred) == (1, 0, 1)
+    waiting.refresh_from_db()
+    assert waiting.next_check_at == at(2026, 3, 2, 11)
 
 
 def test_a_paused_clock_fires_nothing(world):
