@@ -76,6 +76,7 @@ bench: install
 	DEBUG=true $(BIN)/python -m bench.audit_append
 	DEBUG=true $(BIN)/python -m bench.intake
 	DEBUG=true $(BIN)/python -m bench.queue_page
+	DEBUG=true $(BIN)/python -m bench.clock $(CLOCK_BENCH_ARGS)
 	DEBUG=true $(BIN)/python -m bench.polis_groups
 
 clean:

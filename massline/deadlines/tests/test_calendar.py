@@ -393,3 +393,21 @@ def test_an_entered_year_is_seen_by_a_process_that_found_it_unknown(monkeypatch,
     monkeypatch.setattr(cal, "REVISION_CHECK_SECONDS", 0.0)
     assert year_known(2027)
     assert not is_workday(date(2027, 1, 1))
+
+
+# --- after hours ----------------------------------------------------------------------------------
+
+
+def test_after_hours_counts_as_the_next_working_day_by_default():
+    # Monday 23 November 2026, 20:00: received on Tuesday, day 1 is Wednesday.
+    assert due_at(local("2026-11-23 20:00"), 1, "working_days") == local("2026-11-25 17:30")
+    assert working_days_between(local("2026-11-23 20:00"), local("2026-11-25 17:30")) == 1
+
+
+def test_the_same_day_rule_counts_the_evening_as_the_day_it_arrived(settings):
+    settings.MASSLINE_AFTER_HOURS_RECEIPT = "same_day"
+    assert due_at(local("2026-11-23 20:00"), 1, "working_days") == local("2026-11-24 17:30")
+    assert working_days_between(local("2026-11-23 20:00"), local("2026-11-24 17:30")) == 1
+    # A weekend is no working day under either rule; working hours are not affected.
+    assert due_at(local("2026-11-28 10:00"), 1, "working_days") == local("2026-12-01 17:30")
+    assert due_at(local("2026-11-23 20:00"), 1, "working_hours") == local("2026-11-24 10:00")
