@@ -39,7 +39,7 @@ from ..choices import (
     EventKind,
     NotificationKind,
 )
-from ..errors import InvalidTransition
+from ..errors import ConcurrentUpdate, InvalidTransition
 from ..models import AccountabilityRecord, Case, CaseEvent, Notification
 from ..schedule import (
     PolicyBook,
@@ -286,7 +286,7 @@ def plan_for(case, now, *, book, audience):
                     _("Reminder: %(code)s is overdue (%(what)s was due at %(due)s).") % values,
                 )
             )
-        elif case.is_overdue:
+        if case.is_overdue:  # a worker that was down climbs every rung whose time has passed
             while case.escalation_level < EscalationLevel.ACCOUNTABLE and now >= escalation_time(
                 stage, case.escalation_level
             ):
@@ -387,6 +387,7 @@ class TickResult:
     checked: int = 0  # demands looked at
     acted: int = 0  # demands on which something fired (an event)
     deferred: int = 0  # demands that could not be measured (logged, looked at again later)
+    ids: list = field(default_factory=list)  # the demands looked at
 
 
 def clock_batch(*, now, limit=None):
@@ -401,19 +402,27 @@ def clock_batch(*, now, limit=None):
         plans = []
         for case in _claim(now, limit):
             result.checked += 1
+            result.ids.append(case.pk)
             if case.status == CaseStatus.REPLIED:
                 if now >= auto_close_at(case):
                     # A status change: through the service, in a savepoint of its own.
-                    with transaction.atomic():
-                        auto_close_one(case=case, now=now)
-                    result.acted += 1
+                    try:
+                        with transaction.atomic():
+                            auto_close_one(case=case, now=now)
+                        result.acted += 1
+                    except ConcurrentUpdate:
+                        log.info("demand %s changed while the clock closed it", case.tracking_code)
                 else:
                     plans.append(Plan(case, fields={"next_check_at": auto_close_at(case)}))
                 continue
+            kept = {name: getattr(case, name) for name in CLOCK_FIELDS}
             try:
                 plan = plan_for(case, now, book=book, audience=audience)
             except DomainError as exc:
-                # A demand the clock cannot measure (no policy) must not stop the others.
+                # A demand the clock cannot measure (no policy) must not stop the others; what the plan
+                # had already set on it is put back, so only the next look moves.
+                for name, value in kept.items():
+                    setattr(case, name, value)
                 log.warning("clock cannot check demand %s: %s", case.tracking_code, exc.message)
                 plans.append(Plan(case, fields={"next_check_at": now + RETRY_AFTER}))
                 result.deferred += 1
@@ -428,12 +437,18 @@ def clock_tick(*, now=None, limit=None):
     """Act on every demand whose check time has come, batch after batch until none is left; returns how
     many demands something fired on (the worker logs it)."""
     now = now or timezone.now()
-    acted = 0
+    acted, seen = 0, set()
     while True:
         result = clock_batch(now=now, limit=limit)
         acted += result.acted
         if result.checked == 0:
             return acted
+        if seen.issuperset(result.ids):
+            # Every demand of this batch was already looked at in this tick and is due again at once:
+            # a schedule that does not move forward. Stop rather than spin; the next tick retries.
+            log.error("clock: demands %s stay due after being checked", result.ids[:10])
+            return acted
+        seen.update(result.ids)
 
 
 # --- following the calendar ----------------------------------------------------------------------

@@ -99,12 +99,14 @@ def test_the_sign_ladder_from_warning_to_accountability(world, waiting, settings
     assert c.clock_tick(now=at(2026, 3, 20, 9)) == 0
 
 
-def test_a_worker_that_was_down_catches_up_in_two_ticks(world, waiting):
-    c.clock_tick(now=at(2026, 3, 20, 9))
-    c.clock_tick(now=at(2026, 3, 20, 9))
+def test_a_worker_that_was_down_climbs_every_passed_rung_in_one_tick(world, waiting):
+    assert c.clock_tick(now=at(2026, 3, 20, 9)) == 1
     waiting.refresh_from_db()
     assert waiting.escalation_level == EscalationLevel.ACCOUNTABLE
     assert kinds(waiting).count(EventKind.ESCALATED) == 3
+    assert kinds(waiting).count(EventKind.OVERDUE) == 1
+    assert waiting.next_check_at is None
+    assert c.clock_tick(now=at(2026, 3, 20, 9)) == 0
 
 
 def test_a_late_reply_is_recorded_against_the_first_unit_and_the_handler(world):
