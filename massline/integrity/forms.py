@@ -30,7 +30,9 @@ class PowMixin(forms.Form):
 
 class TipForm(PowMixin):
     unit = forms.ModelChoiceField(
-        label=_("Unit concerned"), queryset=Unit.objects.filter(is_active=True).order_by("path"), empty_label=None
+        label=_("Unit concerned"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        empty_label=None,
     )
     official = forms.CharField(label=_("Official's name (if you know it)"), max_length=200, required=False)
     position = forms.CharField(label=_("Their post"), max_length=200, required=False)
@@ -80,12 +82,18 @@ class RecoverForm(PasswordForm):
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(
+        label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("New status"), choices=[(TipStatus.PRELIMINARY, TipStatus.PRELIMINARY.label), (TipStatus.CASE_OPENED, TipStatus.CASE_OPENED.label)]
+        label=_("New status"),
+        choices=[
+            (TipStatus.PRELIMINARY, TipStatus.PRELIMINARY.label),
+            (TipStatus.CASE_OPENED, TipStatus.CASE_OPENED.label),
+        ],
     )
 
 
@@ -96,9 +104,15 @@ class ConcludeForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     sanction = forms.ChoiceField(label=_("Sanction"), choices=Sanction.choices)
-    official = forms.ModelChoiceField(label=_("Official sanctioned (platform account)"), queryset=None, required=False)
-    record_note = forms.CharField(label=_("Decision for the accountability record"), max_length=1000, required=False)
-    final_answer = forms.CharField(label=_("Final answer to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    official = forms.ModelChoiceField(
+        label=_("Official sanctioned (platform account)"), queryset=None, required=False
+    )
+    record_note = forms.CharField(
+        label=_("Decision for the accountability record"), max_length=1000, required=False
+    )
+    final_answer = forms.CharField(
+        label=_("Final answer to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)

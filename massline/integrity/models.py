@@ -61,9 +61,14 @@ class Tip(models.Model):
     """One tip-off. `content` opens with the content key: whom it concerns, what, when, where."""
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit concerned"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit concerned"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
-        pgettext_lazy("integrity", "status"), max_length=20, choices=TipStatus.choices, default=TipStatus.RECEIVED
+        pgettext_lazy("integrity", "status"),
+        max_length=20,
+        choices=TipStatus.choices,
+        default=TipStatus.RECEIVED,
     )
     received_at = models.DateTimeField(_("received"))
     concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)

@@ -6,5 +6,10 @@ from massline.org.choices import Role
 
 PUBLIC_LINKS = [{"label": _("Report misconduct"), "url": "integrity:submit", "order": 60}]
 STAFF_LINKS = [
-    {"label": _("Tip-offs"), "url": "integrity_staff:index", "order": 70, "roles": {Role.DISCIPLINE_INSPECTOR}}
+    {
+        "label": _("Tip-offs"),
+        "url": "integrity_staff:index",
+        "order": 70,
+        "roles": {Role.DISCIPLINE_INSPECTOR},
+    }
 ]

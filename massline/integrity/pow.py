@@ -54,7 +54,10 @@ def challenge_check(challenge, solution):
         data = signing.loads(challenge or "", salt=SALT, max_age=conf.pow_max_age())
     except signing.BadSignature as exc:
         raise ChallengeFailed(
-            _("The form's security check has expired or was not completed: reload the page and send it again.")
+            _(
+                "The form's security check has expired or was not completed: "
+                "reload the page and send it again."
+            )
         ) from exc
     solution = (solution or "").strip()
     if not solution.isdigit() or len(solution) > 20:

@@ -66,7 +66,8 @@ def _text(value, what, *, required=True):
         raise DomainError(_("Write %(what)s: it cannot be empty.") % {"what": what}, code="empty")
     if len(value) > conf.text_max_length():
         raise DomainError(
-            _("%(what)s may have at most %(n)s characters: shorten it.") % {"what": what, "n": conf.text_max_length()},
+            _("%(what)s may have at most %(n)s characters: shorten it.")
+            % {"what": what, "n": conf.text_max_length()},
             code="too_long",
         )
     return value
@@ -85,7 +86,9 @@ def inspector_key_setup(*, user, password, home_unit=None):
     password and of a new recovery key. Returns (key, recovery key); the recovery key is never stored."""
     _require_inspector(user)
     if not user.check_password(password or ""):
-        raise DomainError(_("That is not your password: type the password you sign in with."), code="password")
+        raise DomainError(
+            _("That is not your password: type the password you sign in with."), code="password"
+        )
     opslimit, memlimit = conf.argon2_limits()
     public, private = crypto.keypair()
     recovery = crypto.new_recovery_key()
@@ -99,7 +102,9 @@ def inspector_key_setup(*, user, password, home_unit=None):
         key = InspectorKey.objects.create(
             user=user,
             public_key=public,
-            wrapped_private=crypto.seal(crypto.derive_key(password, password_salt, opslimit, memlimit), private),
+            wrapped_private=crypto.seal(
+                crypto.derive_key(password, password_salt, opslimit, memlimit), private
+            ),
             password_salt=password_salt,
             recovery_wrapped=crypto.seal(
                 crypto.derive_key(crypto.normalise_recovery_key(recovery), recovery_salt, opslimit, memlimit),
@@ -110,7 +115,12 @@ def inspector_key_setup(*, user, password, home_unit=None):
             memlimit=memlimit,
             home_unit=home_unit,
         )
-        audit_record(action="integrity.key.setup", obj=key, actor=user, details={"home_unit": getattr(home_unit, "pk", None)})
+        audit_record(
+            action="integrity.key.setup",
+            obj=key,
+            actor=user,
+            details={"home_unit": getattr(home_unit, "pk", None)},
+        )
     return key, recovery
 
 
@@ -122,7 +132,8 @@ def inspector_key_unlock(*, user, password):
         raise DomainError(_("Set up your key first."), code="no_key")
     try:
         private = crypto.open_box(
-            crypto.derive_key(password or "", key.password_salt, key.opslimit, key.memlimit), key.wrapped_private
+            crypto.derive_key(password or "", key.password_salt, key.opslimit, key.memlimit),
+            key.wrapped_private,
         )
     except crypto.DecryptionFailed as exc:
         audit_record(action="integrity.key.unlock_failed", obj=key, actor=user)
@@ -131,7 +142,9 @@ def inspector_key_unlock(*, user, password):
                 _("Your password changed since your key was set up: unlock it once with your recovery key."),
                 code="password_changed",
             ) from exc
-        raise DomainError(_("That is not your password: type the password you sign in with."), code="password") from exc
+        raise DomainError(
+            _("That is not your password: type the password you sign in with."), code="password"
+        ) from exc
     audit_record(action="integrity.key.unlock", obj=key, actor=user)
     return private
 
@@ -140,7 +153,9 @@ def inspector_key_recover(*, user, recovery_key, password):
     """Open the private key with the recovery key and wrap it again under the current password."""
     _require_inspector(user)
     if not user.check_password(password or ""):
-        raise DomainError(_("That is not your password: type the password you sign in with."), code="password")
+        raise DomainError(
+            _("That is not your password: type the password you sign in with."), code="password"
+        )
     with transaction.atomic():
         key = InspectorKey.objects.select_for_update().filter(user=user).first()
         if key is None:
@@ -160,7 +175,9 @@ def inspector_key_recover(*, user, recovery_key, password):
             ) from exc
         salt = crypto.new_salt()
         key.password_salt = salt
-        key.wrapped_private = crypto.seal(crypto.derive_key(password, salt, key.opslimit, key.memlimit), private)
+        key.wrapped_private = crypto.seal(
+            crypto.derive_key(password, salt, key.opslimit, key.memlimit), private
+        )
         key.save(update_fields=["password_salt", "wrapped_private"])
         audit_record(action="integrity.key.recover", obj=key, actor=user)
     return private
@@ -200,7 +217,9 @@ def _checked_files(uploads):
         raise DomainError(
             _("Attach at most %(n)s files.") % {"n": conf.attachment_max_count()}, code="too_many_files"
         )
-    return [(name, data, files.check(name, data, max_bytes=conf.attachment_max_bytes())) for name, data in uploads]
+    return [
+        (name, data, files.check(name, data, max_bytes=conf.attachment_max_bytes())) for name, data in uploads
+    ]
 
 
 def _attach(tip, content_key, checked, *, by_reporter, at):
@@ -236,7 +255,11 @@ def _notify(users, kind, tip):
 
 def _readers(tip):
     """Users who may read `tip` now (for notices); recused inspectors are never told."""
-    return [grant.inspector.user for grant in tip.grants.select_related("inspector__user") if access.may_read(grant.inspector.user, tip)]
+    return [
+        grant.inspector.user
+        for grant in tip.grants.select_related("inspector__user")
+        if access.may_read(grant.inspector.user, tip)
+    ]
 
 
 def _new_reference():
@@ -344,7 +367,10 @@ _DUMMY_SALT = b"massline-integ-0"
 
 def _receipt_refused():
     return ReceiptRefused(
-        _("This receipt code does not open a tip-off. Check the 16 digits; a tip-off concluded long ago is deleted.")
+        _(
+            "This receipt code does not open a tip-off. Check the 16 digits; "
+            "a tip-off concluded long ago is deleted."
+        )
     )
 
 
@@ -389,7 +415,9 @@ def reporter_reply(*, tip, content_key, text, at=None):
     at = at or timezone.now()
     text = _text(text, _("your message"))
     if tip.is_final:
-        raise DomainError(_("This tip-off is concluded: submit a new one if there is more to report."), code="final")
+        raise DomainError(
+            _("This tip-off is concluded: submit a new one if there is more to report."), code="final"
+        )
     with transaction.atomic():
         message = TipMessage.objects.create(
             tip=tip, author_kind=MessageAuthor.REPORTER, body=crypto.seal(content_key, text), created_at=at
@@ -402,7 +430,9 @@ def reporter_reply(*, tip, content_key, text, at=None):
 def reporter_add_evidence(*, tip, content_key, uploads, at=None):
     at = at or timezone.now()
     if tip.is_final:
-        raise DomainError(_("This tip-off is concluded: submit a new one if there is more to report."), code="final")
+        raise DomainError(
+            _("This tip-off is concluded: submit a new one if there is more to report."), code="final"
+        )
     checked = _checked_files(list(uploads))
     if not checked:
         raise DomainError(_("Choose at least one file."), code="no_file")
@@ -425,7 +455,9 @@ def _grants_complete(tip, content_key, identity_key=None):
     """Seal the tip's keys to inspectors who became eligible after it arrived (a key set up later, a
     new jurisdiction). Only public keys are needed; recused inspectors are never added."""
     have = set(tip.grants.values_list("inspector_id", flat=True))
-    missing = [k for k in access.eligible_keys(unit=tip.unit, accused_hash=tip.accused_hash) if k.pk not in have]
+    missing = [
+        k for k in access.eligible_keys(unit=tip.unit, accused_hash=tip.accused_hash) if k.pk not in have
+    ]
     for key in missing:
         try:
             with transaction.atomic():
@@ -455,7 +487,8 @@ def _grant(tip, user):
     grant = TipGrant.objects.filter(tip=tip, inspector__user=user).select_related("inspector").first()
     if grant is None:
         raise DomainError(
-            _("This tip-off is not sealed to your key yet: it will be once a colleague opens it."), code="no_grant"
+            _("This tip-off is not sealed to your key yet: it will be once a colleague opens it."),
+            code="no_grant",
         )
     return grant
 
@@ -467,10 +500,14 @@ def tip_keys(*, tip, user, private_key):
     try:
         content_key = crypto.unseal(private_key, grant.sealed_key)
         identity_key = (
-            crypto.unseal(private_key, grant.sealed_identity_key) if grant.sealed_identity_key is not None else None
+            crypto.unseal(private_key, grant.sealed_identity_key)
+            if grant.sealed_identity_key is not None
+            else None
         )
     except crypto.DecryptionFailed as exc:
-        raise DomainError(_("Your unlocked key does not open this tip-off: lock and unlock your key again."), code="key") from exc
+        raise DomainError(
+            _("Your unlocked key does not open this tip-off: lock and unlock your key again."), code="key"
+        ) from exc
     return content_key, identity_key
 
 
@@ -508,7 +545,9 @@ def tip_open(*, tip, user, private_key):
     content_key, identity_key = tip_keys(tip=tip, user=user, private_key=private_key)
     with transaction.atomic():
         _grants_complete(tip, content_key, identity_key)
-        InspectorNotice.objects.filter(user=user, tip=tip, read_at__isnull=True).update(read_at=timezone.now())
+        InspectorNotice.objects.filter(user=user, tip=tip, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
         audit_record(action="integrity.tip.open", obj=tip, actor=user)
     return TipView(
         tip=tip,
@@ -621,7 +660,9 @@ def tip_conclude(
         if tip.is_final:
             raise DomainError(_("This tip-off is already concluded."), code="final")
         if substantiated and tip.status != TipStatus.CASE_OPENED:
-            raise DomainError(_("Open a case before concluding that the tip-off is substantiated."), code="transition")
+            raise DomainError(
+                _("Open a case before concluding that the tip-off is substantiated."), code="transition"
+            )
         new_status = TipStatus.CONCLUDED if substantiated else TipStatus.NOT_SUBSTANTIATED
         record_id = None
         if substantiated and sanction != Sanction.NONE:
@@ -678,13 +719,22 @@ def identity_reveal_request(*, tip, user, reason, at=None):
     _check_reader(tip, user)
     reason = _text(reason, _("the reason"))[:1000]
     if tip.identity is None:
-        raise DomainError(_("The reporter stayed anonymous: there is no identity to reveal."), code="anonymous")
+        raise DomainError(
+            _("The reporter stayed anonymous: there is no identity to reveal."), code="anonymous"
+        )
     with transaction.atomic():
         if IdentityReveal.objects.filter(tip=tip, requested_by=user, status=RevealStatus.REQUESTED).exists():
-            raise DomainError(_("Your request is already waiting for a colleague's approval."), code="pending")
+            raise DomainError(
+                _("Your request is already waiting for a colleague's approval."), code="pending"
+            )
         reveal = IdentityReveal.objects.create(tip=tip, requested_by=user, reason=reason, requested_at=at)
         _notify([u for u in _readers(tip) if u.pk != user.pk], NoticeKind.REVEAL_REQUESTED, tip)
-        audit_record(action="integrity.identity.request", obj=tip, actor=user, details={"reveal": reveal.pk, "reason": reason})
+        audit_record(
+            action="integrity.identity.request",
+            obj=tip,
+            actor=user,
+            details={"reveal": reveal.pk, "reason": reason},
+        )
     return reveal
 
 
@@ -720,10 +770,14 @@ def identity_read(*, tip, user, private_key, at=None):
         tip=tip, requested_by=user, status=RevealStatus.APPROVED, valid_until__gte=at
     ).first()
     if approved is None:
-        raise PermissionDenied(_("Reading the reporter's identity needs a colleague's approval of your request."))
+        raise PermissionDenied(
+            _("Reading the reporter's identity needs a colleague's approval of your request.")
+        )
     _content_key, identity_key = tip_keys(tip=tip, user=user, private_key=private_key)
     if identity_key is None or tip.identity is None:
-        raise DomainError(_("The identity is not sealed to your key: ask a colleague who holds it."), code="no_grant")
+        raise DomainError(
+            _("The identity is not sealed to your key: ask a colleague who holds it."), code="no_grant"
+        )
     inner = crypto.open_box(crypto.server_key("identity"), tip.identity)
     identity = crypto.open_json(identity_key, inner)
     audit_record(action="integrity.identity.read", obj=tip, actor=user, details={"reveal": approved.pk})

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from massline.lib.errors import DomainError
 from massline.lib.errors import NotFound as DomainNotFound
 
-from . import access, crypto, selectors, services
+from . import access, selectors, services
 from .choices import AttachmentKind, TipStatus
 from .forms import (
     ConcludeForm,
@@ -33,7 +33,11 @@ from .forms import (
 from .models import IdentityReveal
 from .session import unlocked_clear, unlocked_get, unlocked_store
 
-CONTENT_TYPES = {AttachmentKind.JPEG: "image/jpeg", AttachmentKind.PNG: "image/png", AttachmentKind.PDF: "application/pdf"}
+CONTENT_TYPES = {
+    AttachmentKind.JPEG: "image/jpeg",
+    AttachmentKind.PNG: "image/png",
+    AttachmentKind.PDF: "application/pdf",
+}
 
 
 def inspector_required(view):
@@ -79,7 +83,9 @@ def key_setup(request):
     if request.method == "POST" and form.is_valid():
         try:
             _key, recovery = services.inspector_key_setup(
-                user=request.user, password=form.cleaned_data["password"], home_unit=form.cleaned_data["home_unit"]
+                user=request.user,
+                password=form.cleaned_data["password"],
+                home_unit=form.cleaned_data["home_unit"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -151,7 +157,9 @@ def _detail_context(request, tip, private, **forms):
         "decide_form": RevealDecideForm(),
         "reveals": selectors.reveals_of(tip=tip),
         "pending_reveals": selectors.pending_reveals_for(user=request.user, tip=tip),
-        "my_approved": selectors.reveals_of(tip=tip).filter(requested_by=request.user, status="approved").exists(),
+        "my_approved": selectors.reveals_of(tip=tip)
+        .filter(requested_by=request.user, status="approved")
+        .exists(),
         "flags": selectors.flags_of(tip=tip),
         "may_change_status": tip.status in (TipStatus.RECEIVED, TipStatus.PRELIMINARY),
     }
@@ -232,7 +240,12 @@ def conclude(request, reference):
         return _("The tip-off is concluded and the reporter can read the final answer.")
 
     return _post_action(
-        request, reference, act, ConcludeForm, "conclude_form", officials=selectors.unit_officials(unit=tip.unit)
+        request,
+        reference,
+        act,
+        ConcludeForm,
+        "conclude_form",
+        officials=selectors.unit_officials(unit=tip.unit),
     )
 
 
@@ -297,5 +310,3 @@ def attachment(request, reference, attachment_id, original=False):
     response["Content-Disposition"] = f'attachment; filename="{"original-" if original else ""}{safe}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-

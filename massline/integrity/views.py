@@ -73,14 +73,19 @@ def _submit(request):
     form = TipForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if _limited(request, "submit", conf.submit_rate()):
-            return _refusal(request, _("Too many tip-offs from your network in the last hour: try again later."), 429)
+            return _refusal(
+                request, _("Too many tip-offs from your network in the last hour: try again later."), 429
+            )
         if form.is_valid():
             data = form.cleaned_data
             try:
                 pow.challenge_check(data["pow_challenge"], data["pow_solution"])
                 identity = (
                     services.Identity(
-                        name=data["name"], phone=data["phone"], email=data["email"], id_number=data["id_number"]
+                        name=data["name"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        id_number=data["id_number"],
                     )
                     if data["identify"]
                     else None
@@ -98,7 +103,9 @@ def _submit(request):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                return render(request, "integrity/receipt_shown.html", {"receipt": crypto.format_receipt(receipt)})
+                return render(
+                    request, "integrity/receipt_shown.html", {"receipt": crypto.format_receipt(receipt)}
+                )
     return render(
         request,
         "integrity/submit.html",
@@ -131,7 +138,9 @@ def receipt(request):
     form = ReceiptForm(request.POST or None)
     if request.method == "POST":
         if _limited(request, "receipt", conf.receipt_rate()):
-            return _refusal(request, _("Too many receipt codes tried from your network: try again in an hour."), 429)
+            return _refusal(
+                request, _("Too many receipt codes tried from your network: try again in an hour."), 429
+            )
         if form.is_valid():
             try:
                 pow.challenge_check(form.cleaned_data["pow_challenge"], form.cleaned_data["pow_solution"])
@@ -141,7 +150,10 @@ def receipt(request):
             else:
                 return _reporter_page(request, tip, content_key)
     return render(
-        request, "integrity/receipt.html", {"form": form, **_pow_context()}, status=400 if form.errors else 200
+        request,
+        "integrity/receipt.html",
+        {"form": form, **_pow_context()},
+        status=400 if form.errors else 200,
     )
 
 
@@ -181,7 +193,9 @@ def _reporter_evidence(request):
     form = ReporterEvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            count = services.reporter_add_evidence(tip=tip, content_key=content_key, uploads=_uploads(request))
+            count = services.reporter_add_evidence(
+                tip=tip, content_key=content_key, uploads=_uploads(request)
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return _reporter_page(request, tip, content_key, status=400, evidence_form=form)
@@ -189,4 +203,3 @@ def _reporter_evidence(request):
             request, tip, content_key, notice=_("%(n)s file(s) added to your tip-off.") % {"n": count}
         )
     return _reporter_page(request, tip, content_key, status=400, evidence_form=form)
-

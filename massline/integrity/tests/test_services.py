@@ -39,7 +39,10 @@ SECRETS = [
 
 def _identity():
     return services.Identity(
-        name="Whistle Blower", phone="139 1234 5678", email="blower@example.org", id_number="110101199001011234"
+        name="Whistle Blower",
+        phone="139 1234 5678",
+        email="blower@example.org",
+        id_number="110101199001011234",
     )
 
 
@@ -83,7 +86,9 @@ class TestKeys:
         with pytest.raises(DomainError, match="recovery key"):
             services.inspector_key_unlock(user=inspector, password="A-New-Password-77")
         with pytest.raises(DomainError, match="does not open"):
-            services.inspector_key_recover(user=inspector, recovery_key="AAAA-BBBB", password="A-New-Password-77")
+            services.inspector_key_recover(
+                user=inspector, recovery_key="AAAA-BBBB", password="A-New-Password-77"
+            )
         again = services.inspector_key_recover(
             user=inspector, recovery_key=recovery.lower(), password="A-New-Password-77"
         )
@@ -192,7 +197,9 @@ class TestRecusal:
         assert not access.may_read(supervisor, tip)
         assert list(tip.grants.values_list("inspector__user__username", flat=True)) == ["inspector"]
 
-    def test_a_key_set_up_later_is_granted_when_a_colleague_opens_the_tip(self, keyed, submit, org, make_official):
+    def test_a_key_set_up_later_is_granted_when_a_colleague_opens_the_tip(
+        self, keyed, submit, org, make_official
+    ):
         inspector, private, _ = keyed
         tip, _ = submit(identity=_identity())
         late = make_official("late", Role.DISCIPLINE_INSPECTOR, region=org.county)
@@ -225,7 +232,9 @@ class TestIdentityReveal:
         with pytest.raises(PermissionDenied):
             services.identity_read(tip=tip, user=colleague, private_key=colleague_private)
         actions = list(AuditEvent.objects.filter(object_id=str(tip.pk)).values_list("action", flat=True))
-        assert {"integrity.identity.request", "integrity.identity.approve", "integrity.identity.read"} <= set(actions)
+        assert {"integrity.identity.request", "integrity.identity.approve", "integrity.identity.read"} <= set(
+            actions
+        )
 
     def test_the_outer_layer_needs_the_server_secret(self, keyed, submit, settings):
         inspector, private, _ = keyed
@@ -342,7 +351,9 @@ class TestRetaliationWatch:
             citizen_name="W. B.",
             citizen_phone="+86 139-1234-5678",
         )
-        other = case_submit(type=CaseType.COMPLAINT, title="Road", description="Hole", citizen_phone="13700000000")
+        other = case_submit(
+            type=CaseType.COMPLAINT, title="Road", description="Hole", citizen_phone="13700000000"
+        )
         assert worker.retaliation_watch() == 1
         assert list(RetaliationFlag.objects.values_list("tip", "case")) == [(tip.pk, case.pk)]
         assert not RetaliationFlag.objects.filter(case=other).exists()
@@ -370,16 +381,26 @@ class TestNotices:
 class TestFiles:
     def test_metadata_is_stripped_from_the_copy_and_kept_in_the_original(self, keyed, submit):
         inspector, private, _ = keyed
-        tip, _ = submit(uploads=[("photo.jpg", samples.jpeg_with_exif()), ("memo.pdf", samples.pdf_with_author())])
+        tip, _ = submit(
+            uploads=[("photo.jpg", samples.jpeg_with_exif()), ("memo.pdf", samples.pdf_with_author())]
+        )
         photo, memo = tip.attachments.order_by("pk")
-        _n, _k, clean = services.attachment_read(tip=tip, user=inspector, private_key=private, attachment_id=photo.pk)
+        _n, _k, clean = services.attachment_read(
+            tip=tip, user=inspector, private_key=private, attachment_id=photo.pk
+        )
         _n, _k, original = services.attachment_read(
             tip=tip, user=inspector, private_key=private, attachment_id=photo.pk, original=True
         )
         assert b"Secret Photographer" in original and b"Secret Photographer" not in clean
         assert b"PhoneModel-X9" not in clean and clean.startswith(b"\xff\xd8")
-        _n, _k, clean_pdf = services.attachment_read(tip=tip, user=inspector, private_key=private, attachment_id=memo.pk)
-        assert b"Secret Author" not in clean_pdf and b"Leaky Office" not in clean_pdf and clean_pdf.startswith(b"%PDF")
+        _n, _k, clean_pdf = services.attachment_read(
+            tip=tip, user=inspector, private_key=private, attachment_id=memo.pk
+        )
+        assert (
+            b"Secret Author" not in clean_pdf
+            and b"Leaky Office" not in clean_pdf
+            and clean_pdf.startswith(b"%PDF")
+        )
 
     @pytest.mark.parametrize(
         ("name", "data", "message"),
