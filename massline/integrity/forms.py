@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from massline.org.models import Unit
 
@@ -36,7 +37,11 @@ class TipForm(PowMixin):
     )
     official = forms.CharField(label=_("Official's name (if you know it)"), max_length=200, required=False)
     position = forms.CharField(label=_("Their post"), max_length=200, required=False)
-    what = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    what = forms.CharField(
+        label=pgettext_lazy("integrity", "What happened"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
     when = forms.CharField(label=_("When"), max_length=200, required=False)
     where = forms.CharField(label=_("Where"), max_length=300, required=False)
     files = MultipleFileField(label=_("Evidence (JPEG, PNG or PDF)"), required=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from massline.audit.services import audit_record
 from massline.cases.models import Case
+from massline.deadlines.choices import ClockState
 
 from . import crypto
 from .choices import NoticeKind
@@ -120,6 +121,26 @@ def tips_purge(*, now=None):
     return purged
 
 
+def first_answers_overdue(*, now=None):
+    """Tell the readers of each tip whose first answer is overdue, once; returns how many tips."""
+    now = now or timezone.now()
+    told = InspectorNotice.objects.filter(kind=NoticeKind.FIRST_ANSWER_DUE).values("tip_id")
+    tips = Tip.objects.filter(
+        first_answer_clock__state=ClockState.RUNNING, first_answer_clock__due_at__lt=now
+    ).exclude(pk__in=told)
+    count = 0
+    for tip in tips[:BATCH]:
+        with transaction.atomic():
+            _notify(_readers(tip), NoticeKind.FIRST_ANSWER_DUE, tip)
+        count += 1
+    return count
+
+
 def integrity_round():
     """One round of the worker: returns what it did."""
-    return {"flags": retaliation_watch(), "emailed": notices_email(), "purged": tips_purge()}
+    return {
+        "flags": retaliation_watch(),
+        "overdue": first_answers_overdue(),
+        "emailed": notices_email(),
+        "purged": tips_purge(),
+    }

@@ -259,6 +259,15 @@ class TestHandling:
         tip.first_answer_clock.refresh_from_db()
         assert not tip.first_answer_clock.is_open
 
+    def test_an_overdue_first_answer_is_noticed_once(self, keyed, submit):
+        inspector, _private, _ = keyed
+        tip, _ = submit()
+        due = tip.first_answer_clock.due_at
+        assert worker.first_answers_overdue(now=due - timedelta(minutes=1)) == 0
+        assert worker.first_answers_overdue(now=due + timedelta(minutes=1)) == 1
+        assert worker.first_answers_overdue(now=due + timedelta(days=3)) == 0
+        assert InspectorNotice.objects.filter(user=inspector, kind=NoticeKind.FIRST_ANSWER_DUE).count() == 1
+
     def test_statuses_move_forward_only(self, keyed, submit):
         inspector, _private, _ = keyed
         tip, _ = submit()
