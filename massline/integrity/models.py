@@ -236,7 +236,8 @@ class IdentityReveal(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=1000)
+    # Encrypted with the tip's content key: the reason may say why the reporter is at risk.
+    reason = models.BinaryField(_("reason (encrypted)"))
     requested_at = models.DateTimeField(_("requested"))
     status = models.CharField(
         pgettext_lazy("integrity", "status"),

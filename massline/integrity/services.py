@@ -518,6 +518,7 @@ class TipView:
     messages: list
     attachments: list
     identity_given: bool
+    reveal_reasons: dict = None
 
 
 def _messages(tip, content_key):
@@ -555,6 +556,7 @@ def tip_open(*, tip, user, private_key):
         messages=_messages(tip, content_key),
         attachments=_attachments(tip, content_key),
         identity_given=tip.identity is not None,
+        reveal_reasons={r.pk: crypto.open_box(content_key, r.reason).decode() for r in tip.reveals.all()},
     )
 
 
@@ -713,11 +715,12 @@ def tip_conclude(
 # --- the reporter's identity: two inspectors ----------------------------------------------------------
 
 
-def identity_reveal_request(*, tip, user, reason, at=None):
+def identity_reveal_request(*, tip, user, private_key, reason, at=None):
     """Ask to read the reporter's identity; a second inspector must approve (身份揭示须两人批准)."""
     at = at or timezone.now()
     _check_reader(tip, user)
     reason = _text(reason, _("the reason"))[:1000]
+    content_key, _identity = tip_keys(tip=tip, user=user, private_key=private_key)
     if tip.identity is None:
         raise DomainError(
             _("The reporter stayed anonymous: there is no identity to reveal."), code="anonymous"
@@ -727,13 +730,15 @@ def identity_reveal_request(*, tip, user, reason, at=None):
             raise DomainError(
                 _("Your request is already waiting for a colleague's approval."), code="pending"
             )
-        reveal = IdentityReveal.objects.create(tip=tip, requested_by=user, reason=reason, requested_at=at)
+        reveal = IdentityReveal.objects.create(
+            tip=tip, requested_by=user, reason=crypto.seal(content_key, reason), requested_at=at
+        )
         _notify([u for u in _readers(tip) if u.pk != user.pk], NoticeKind.REVEAL_REQUESTED, tip)
         audit_record(
             action="integrity.identity.request",
             obj=tip,
             actor=user,
-            details={"reveal": reveal.pk, "reason": reason},
+            details={"reveal": reveal.pk},
         )
     return reveal
 

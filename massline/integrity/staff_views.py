@@ -156,7 +156,10 @@ def _detail_context(request, tip, private, **forms):
         "reveal_form": forms.get("reveal_form") or RevealRequestForm(),
         "decide_form": RevealDecideForm(),
         "reveals": selectors.reveals_of(tip=tip),
-        "pending_reveals": selectors.pending_reveals_for(user=request.user, tip=tip),
+        "pending_reveals": [
+            (r, view.reveal_reasons.get(r.pk, ""))
+            for r in selectors.pending_reveals_for(user=request.user, tip=tip)
+        ],
         "my_approved": selectors.reveals_of(tip=tip)
         .filter(requested_by=request.user, status="approved")
         .exists(),
@@ -253,7 +256,9 @@ def conclude(request, reference):
 @require_POST
 def reveal_request(request, reference):
     def act(tip, private, data):
-        services.identity_reveal_request(tip=tip, user=request.user, reason=data["reason"])
+        services.identity_reveal_request(
+            tip=tip, user=request.user, private_key=private, reason=data["reason"]
+        )
         return _("Your request waits for a second inspector's approval.")
 
     return _post_action(request, reference, act, RevealRequestForm, "reveal_form")

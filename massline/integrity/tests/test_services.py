@@ -34,6 +34,7 @@ SECRETS = [
     "Secret Photographer",
     "Secret Author",
     "PhoneModel-X9",
+    "Reporter at risk",
 ]
 
 
@@ -135,6 +136,9 @@ class TestSubmission:
         services.tip_message_send(tip=tip, user=inspector, private_key=private, text="Please tell us more")
         _tip, content_key = services.reporter_open(receipt=receipt)
         services.reporter_reply(tip=tip, content_key=content_key, text="13912345678 is my number")
+        services.identity_reveal_request(
+            tip=tip, user=inspector, private_key=private, reason="Reporter at risk"
+        )
         dump = _raw_database_text()
         for secret in SECRETS + [receipt]:
             assert secret not in dump, secret
@@ -219,7 +223,9 @@ class TestIdentityReveal:
         tip, _ = submit(identity=_identity())
         with pytest.raises(PermissionDenied):
             services.identity_read(tip=tip, user=inspector, private_key=private)
-        reveal = services.identity_reveal_request(tip=tip, user=inspector, reason="protect the reporter")
+        reveal = services.identity_reveal_request(
+            tip=tip, user=inspector, private_key=private, reason="protect the reporter"
+        )
         assert InspectorNotice.objects.filter(user=colleague, kind=NoticeKind.REVEAL_REQUESTED).exists()
         with pytest.raises(PermissionDenied, match="second inspector"):
             services.identity_reveal_decide(reveal=reveal, user=inspector, approve=True)
@@ -247,7 +253,7 @@ class TestIdentityReveal:
     def test_an_anonymous_tip_has_nothing_to_reveal(self, keyed, submit):
         tip, _ = submit()
         with pytest.raises(DomainError, match="anonymous"):
-            services.identity_reveal_request(tip=tip, user=keyed[0], reason="x")
+            services.identity_reveal_request(tip=tip, user=keyed[0], private_key=keyed[1], reason="x")
 
 
 class TestHandling:

@@ -70,6 +70,28 @@ def test_everyone_opens_the_public_pages(persona, client_for, org):
     client = client_for(persona)
     for name in ("submit", "receipt"):
         assert client.get(reverse(f"integrity:{name}")).status_code == 200
+    for name in ("reporter_reply", "reporter_evidence"):
+        url = reverse(f"integrity:{name}")
+        assert client.get(url).status_code == 405
+        assert client.post(url, {"text": "x"}).status_code == 400  # no page token: nobody's tip
+
+
+def test_the_admin_site_lists_a_discipline_record_without_a_demand(client_for, keyed, submit, unit_head_a):
+    from massline.integrity.choices import Sanction, TipStatus
+
+    inspector, private, _ = keyed
+    tip, _receipt = submit()
+    for status in (TipStatus.PRELIMINARY, TipStatus.CASE_OPENED):
+        services.tip_status_set(tip=tip, user=inspector, status=status)
+    services.tip_conclude(
+        tip=tip, user=inspector, private_key=private, substantiated=True, sanction=Sanction.WARNING,
+        official=unit_head_a, final_answer="Warned.", record_note="Warning.",
+    )  # fmt: skip
+    response = client_for("admin_user").get(
+        reverse("admin:cases_accountabilityrecord_changelist"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200 and "Discipline case on a tip-off" in response.content.decode()
+    assert "用公款" not in response.content.decode()
 
 
 def test_an_inspector_outside_the_jurisdiction_or_recused_gets_404(client_for, tip, org, make_official):
