@@ -12,9 +12,7 @@ from ..choices import AccountabilityDecision, AccountabilityKind
 from ..models import AccountabilityRecord
 
 
-def accountability_record_open(
-    *, unit, official, kind, description, decision, decision_note, by, at=None
-):
+def accountability_record_open(*, unit, official, kind, description, decision, decision_note, by, at=None):
     """Open an accountability record of `unit` (and `official`, if known) that is not tied to a demand,
     already decided by `by` (the discipline inspector who concluded the case). Returns the record."""
     at = at or timezone.now()
