@@ -78,6 +78,7 @@ bench: install
 	DEBUG=true $(BIN)/python -m bench.queue_page
 	DEBUG=true $(BIN)/python -m bench.clock $(CLOCK_BENCH_ARGS)
 	DEBUG=true $(BIN)/python -m bench.polis_groups
+	DEBUG=true $(BIN)/python -m bench.integrity_receipt
 
 clean:
 	rm -rf $(VENV) var

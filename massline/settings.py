@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ninja",
     "massline.web",
     "massline.consultations",
+    "massline.integrity",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +306,16 @@ MASSLINE_OPEN311_CONTACT = _env(env.str, "MASSLINE_OPEN311_CONTACT", default="")
 MASSLINE_OPEN311_CACHE_SECONDS = _env(env.int, "MASSLINE_OPEN311_CACHE_SECONDS", default=30)
 # Requests per minute of one personal API token in /api/v1/ (anonymous clients: per address).
 MASSLINE_API_RATE_LIMIT = _env(env.int, "MASSLINE_API_RATE_LIMIT", default=300)
+# The integrity app's own secret (keyed hashes of receipts, sealed identities; docs/integrity.md). Empty:
+# derived from SECRET_KEY, so that rotating SECRET_KEY makes every receipt code and sealed identity unusable.
+MASSLINE_INTEGRITY_SECRET = _env(env.str, "MASSLINE_INTEGRITY_SECRET", default="")
+if _integrity_secret_file := _env(env.str, "MASSLINE_INTEGRITY_SECRET_FILE", default=""):
+    try:
+        MASSLINE_INTEGRITY_SECRET = Path(_integrity_secret_file).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"MASSLINE_INTEGRITY_SECRET_FILE={_integrity_secret_file} cannot be read: {exc.strerror}"
+        ) from exc
 
 # Public data sets used by the demo and the benchmarks (../shared/data beside the checkout).
 MASSLINE_DATA_DIR = Path(_env(env.str, "MASSLINE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))

@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("consultations/", include("massline.consultations.urls")),
     path("staff/consultations/", include("massline.consultations.staff_urls")),
+    path("integrity/", include("massline.integrity.urls")),
+    path("staff/integrity/", include("massline.integrity.staff_urls")),
     path("", include("massline.web.urls")),
 ]

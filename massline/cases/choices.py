@@ -167,6 +167,7 @@ class AccountabilityKind(models.TextChoices):
     LATE_REPLY = "late_reply", _("Replied late")
     UNSATISFIED = "unsatisfied", _("Repeatedly unsatisfied")
     MISHANDLED = "mishandled", _("Mishandled")
+    DISCIPLINE = "discipline", _("Discipline case on a tip-off (纪律审查)")
 
 
 class AccountabilityDecision(models.TextChoices):

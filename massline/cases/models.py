@@ -581,10 +581,18 @@ class Extension(DecidedMixin, models.Model):
 
 
 class AccountabilityRecord(DecidedMixin, models.Model):
-    """What was late or mishandled, by which unit and official, and the supervisor's decision (责任追究)."""
+    """What was late or mishandled, by which unit and official, and the supervisor's decision (责任追究).
+
+    A record without a demand comes from another app through `accountability_record_open` (a discipline
+    case on an integrity tip-off, whose content cases never sees)."""
 
     case = models.ForeignKey(
-        Case, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="accountability_records"
+        Case,
+        verbose_name=_("demand"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountability_records",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     official = models.ForeignKey(
@@ -614,7 +622,8 @@ class AccountabilityRecord(DecidedMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case.tracking_code} {self.unit} {self.get_kind_display()}"
+        where = self.case.tracking_code if self.case_id else "—"
+        return f"{where} {self.unit} {self.get_kind_display()}"
 
 
 class ExclusionReview(DecidedMixin, models.Model):
