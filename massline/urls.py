@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("consultations/", include("massline.consultations.urls")),
     path("staff/consultations/", include("massline.consultations.staff_urls")),
+    path("appraisal/", include("massline.appraisal.urls")),
+    path("staff/appraisal/", include("massline.appraisal.staff_urls")),
     path("", include("massline.web.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Background work of appraisal, run by `massline worker`: keep the demand facts and monthly rollups current."""
+"""Background work of appraisal, run by `massline worker`: keeps the demand facts and rollups current."""
 
 from django.db.models import Q
 from django.utils import timezone

@@ -219,9 +219,3 @@ def public_map(request):
     svg = selectors_public.public_map(cases, url_for=lambda pk: reverse("cases_public:detail", args=[pk]))
     context = {"map": svg, **_filter_context(request, category, status, region)}
     return render(request, "cases/public/map.html", context)
-
-
-@require_GET
-def units(request):
-    figures = selectors_public.unit_figures()
-    return render(request, "cases/public/units.html", {"figures": figures})
