@@ -91,7 +91,10 @@ def test_drill_down_lists_the_demands_in_scope(client_for, known_month, publishe
 def test_public_page_shows_the_published_ranking_masked(client, known_month, published):
     body = client.get(reverse("appraisal:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Bureau A" in body and "85.7 %" in body
-    drill = client.get(reverse("appraisal:demands") + f"?month={MONTH}&metric=overdue").content.decode()
+    drill = client.get(
+        reverse("appraisal:demands") + f"?month={MONTH}&metric=overdue", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    drill = drill.content.decode()
     assert known_month[5].tracking_code not in drill and "Not published at the citizen" in drill
     official = reverse("appraisal:demands") + f"?month={MONTH}&dimension=official&key=1&metric=score"
     assert client.get(official).status_code == 404
