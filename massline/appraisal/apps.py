@@ -10,8 +10,11 @@ class AppraisalConfig(AppConfig):
     verbose_name = _("Appraisal")
 
     def ready(self):
+        from massline.cases import seams
         from massline.lib import worker
 
-        from . import conf, tasks
+        from . import conduct, conf, tasks
 
         worker.register("appraisal", interval=conf.worker_interval(), run=tasks.appraisal_round)
+        if conduct.tracking_panel not in seams.TRACKING_PANELS:
+            seams.TRACKING_PANELS.append(conduct.tracking_panel)

@@ -21,6 +21,8 @@ DEFAULTS = {
     "MASSLINE_APPRAISAL_BOTTOM_N": 3,
     # Seconds between the worker's refreshes of the demand facts and monthly rollups.
     "MASSLINE_APPRAISAL_WORKER_INTERVAL": 60.0,
+    # Conduct ratings accepted per client address per hour (the tracking page's form).
+    "MASSLINE_APPRAISAL_CONDUCT_RATE": 20,
     # Demands refreshed per batch (one transaction each).
     "MASSLINE_APPRAISAL_BATCH": 2000,
 }
@@ -56,3 +58,7 @@ def worker_interval():
 
 def batch_size():
     return int(get("MASSLINE_APPRAISAL_BATCH"))
+
+
+def conduct_rate():
+    return int(get("MASSLINE_APPRAISAL_CONDUCT_RATE"))

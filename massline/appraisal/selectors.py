@@ -67,12 +67,13 @@ def figures(*, month, dimension=Dimension.TOTAL, key=0, rules=None):
     return metrics.compute(_counts(row) if row else {}, rules)
 
 
-def trend(*, dimension=Dimension.TOTAL, key=0, until, months=TREND_MONTHS):
-    """[(month, {metric: Figure})] for the `months` months up to `until` that have data, oldest first."""
-    start = (until.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    rows = MonthlyFigures.objects.filter(
-        dimension=dimension, key=key, month__gte=start, month__lte=until
-    ).order_by("month")
+def trend(*, dimension=Dimension.TOTAL, key=0, until, months=TREND_MONTHS, only=None):
+    """[(month, {metric: Figure})] of the last `months` months with data up to `until`, oldest first;
+    `only` restricts to those months (the public page shows published months only)."""
+    rows = MonthlyFigures.objects.filter(dimension=dimension, key=key, month__lte=until)
+    if only is not None:
+        rows = rows.filter(month__in=list(only))
+    rows = list(rows.order_by("-month")[:months])[::-1]
     return [(row.month, metrics.compute(_counts(row), rules_for(row.month))) for row in rows]
 
 

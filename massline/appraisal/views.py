@@ -302,7 +302,7 @@ def public_index(request):
         )
     last = published[0].month if published else selectors.latest_month()
     if last is not None:
-        trend = [(m, f) for m, f in selectors.trend(until=last) if any(r.month == m for r in published)]
+        trend = selectors.trend(until=last, only=[r.month for r in published])
         context["chart"] = _chart(trend, url_for=_public_link(Dimension.TOTAL, 0))
     return render(request, "appraisal/public/index.html", context)
 
