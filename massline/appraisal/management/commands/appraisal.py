@@ -51,14 +51,17 @@ class Command(BaseCommand):
         for d in result["departments"]:
             self.stdout.write(
                 f"{d['department'][:12]:<12} {d['rows']:>7} {_pct(d['massline_on_time_share']):>9} "
-                f"{_pct(d['city_on_time_share']):>9} {d['no_target']:>9} {d['counted_differently']:>7}"
+                f"{_pct(d['city_on_time_share']):>9} {d['no_target']:>9} {d['open_not_due']:>7} "
+                f"{d['counted_differently']:>7}"
             )
         self.stdout.write(
             f"{'total':<12} {result['rows_loaded']:>7} {_pct(result['massline_on_time_share']):>9} "
-            f"{_pct(result['city_on_time_share']):>9} {result['no_target']:>9} "
+            f"{_pct(result['city_on_time_share']):>9} {result['no_target']:>9} {result['open_not_due']:>7} "
             f"{result['counted_differently']:>7}"
         )
         self.stdout.write(
-            "Rows counted differently: the city's flag disagrees with the times (a case closed after its "
-            "target marked ONTIME, or the reverse); rows with no target count on time for both."
+            "open: rows still open and not past a target at the end of the data (ONTIME for the city, "
+            "outside Massline's denominator until they close or pass their target); differ: the city's flag "
+            "disagrees with the times (closed after the target but ONTIME, or the reverse); closed rows with "
+            "no target count on time for both."
         )
