@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "massline.web",
     "massline.consultations",
     "massline.integrity",
+    "massline.appraisal",
 ]
 
 MIDDLEWARE = [

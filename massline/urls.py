@@ -18,5 +18,7 @@ urlpatterns = [
     path("staff/consultations/", include("massline.consultations.staff_urls")),
     path("integrity/", include("massline.integrity.urls")),
     path("staff/integrity/", include("massline.integrity.staff_urls")),
+    path("appraisal/", include("massline.appraisal.urls")),
+    path("staff/appraisal/", include("massline.appraisal.staff_urls")),
     path("", include("massline.web.urls")),
 ]

@@ -11,7 +11,6 @@ PUBLIC_LINKS = [
     {"label": _("Submit a demand"), "url": "cases_public:submit", "order": 10},
     {"label": _("Track a demand"), "url": "cases_public:track_lookup", "order": 20},
     {"label": _("Public demands"), "url": "cases_public:list", "order": 30},
-    {"label": _("How we are doing"), "url": "cases_public:units", "order": 40},
 ]
 
 STAFF_LINKS = [

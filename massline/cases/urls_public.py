@@ -16,5 +16,6 @@ urlpatterns = [
     path("track/<str:code>/rate/", views_public.rate, name="rate"),
     path("public/<int:pk>/", views_public.public_detail, name="detail"),
     path("map/", views_public.public_map, name="map"),
-    path("units/", views_public.units, name="units"),
+    # The per-unit figures moved to the appraisal app's public page; old links keep working.
+    path("units/", RedirectView.as_view(pattern_name="appraisal:index", permanent=True), name="units"),
 ]

@@ -20,7 +20,7 @@ from massline.lib.errors import DomainError
 from massline.lib.ratelimit import count_hit
 from massline.org.models import Region
 
-from . import selectors_public
+from . import seams, selectors_public
 from .choices import CaseStatus
 from .forms import PublicCaseForm, RatingForm, TrackForm
 from .models import Case, Category
@@ -116,13 +116,14 @@ def track_lookup(request):
     return render(request, "cases/public/track_lookup.html", {"form": form})
 
 
-def _track_context(case, rating_form=None):
+def _track_context(case, rating_form=None, request=None):
     visit = _visit_service()
     can_rate = case.status == CaseStatus.REPLIED and visit is not None
     return {
         **selectors_public.public_view(case),
         "timeline": selectors_public.public_timeline(case),
         "rating_form": (rating_form or RatingForm()) if can_rate else None,
+        "panels": seams.tracking_panels(request, case) if request is not None else [],
     }
 
 
@@ -132,7 +133,7 @@ def track(request, code):
     case = selectors_public.case_for_code(code)
     if case is None:
         return _unknown_code(request, code)
-    return render(request, "cases/public/track.html", _track_context(case))
+    return render(request, "cases/public/track.html", _track_context(case, request=request))
 
 
 @require_POST
@@ -162,7 +163,7 @@ def rate(request, code):
             return redirect("cases_public:track", code=case.tracking_code)
         messages.success(request, _("Thank you: your rating was recorded."))
         return redirect("cases_public:track", code=case.tracking_code)
-    return render(request, "cases/public/track.html", _track_context(case, form), status=400)
+    return render(request, "cases/public/track.html", _track_context(case, form, request), status=400)
 
 
 def _filters(request):
@@ -219,9 +220,3 @@ def public_map(request):
     svg = selectors_public.public_map(cases, url_for=lambda pk: reverse("cases_public:detail", args=[pk]))
     context = {"map": svg, **_filter_context(request, category, status, region)}
     return render(request, "cases/public/map.html", context)
-
-
-@require_GET
-def units(request):
-    figures = selectors_public.unit_figures()
-    return render(request, "cases/public/units.html", {"figures": figures})

@@ -1,0 +1,272 @@
+"""Reads of appraisal: figures of a month from the rollups, trends, rankings, the demands behind a figure.
+
+Staff reads are scoped with `user_scope`: the leadership page lists the units and regions in the user's
+jurisdiction; the public reads only published rankings and whole-jurisdiction figures (no names of
+officials, demands masked).
+"""
+
+import datetime as dt
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from massline.cases.models import Case, Category
+from massline.cases.selectors import case_scope_q
+from massline.org.choices import Role
+from massline.org.models import Region, Unit, User
+from massline.org.selectors import user_scope
+
+from . import metrics
+from .choices import Dimension, RankingStatus
+from .models import ConductRating, DemandFact, MonthlyFigures, Ranking
+from .services import _rows_for, rules_for
+
+# Who may open the leadership dashboard (the unit page is open to the unit's own officials too).
+LEADERSHIP_ROLES = (
+    Role.SUPERVISOR,
+    Role.ANALYST,
+    Role.ADMINISTRATOR,
+    Role.DISCIPLINE_INSPECTOR,
+    Role.DISPATCHER,
+)
+TREND_MONTHS = 12
+LABELS = {Dimension.UNIT: Unit, Dimension.REGION: Region, Dimension.CATEGORY: Category}
+
+
+def parse_month(text, default=None):
+    """A "YYYY-MM" string as the first day of that month; `default` when empty; Http404 when malformed."""
+    if not text:
+        return default
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError as exc:
+        raise Http404(_("Give the month as YYYY-MM, e.g. 2026-03.")) from exc
+
+
+def months_with_data():
+    return list(
+        MonthlyFigures.objects.filter(dimension=Dimension.TOTAL)
+        .order_by("-month")
+        .values_list("month", flat=True)
+    )
+
+
+def latest_month():
+    months = months_with_data()
+    return months[0] if months else None
+
+
+def _counts(row):
+    return {k: getattr(row, k) for k in (*metrics.COUNT_FIELDS, "handling_p50", "handling_p90")}
+
+
+def figures(*, month, dimension=Dimension.TOTAL, key=0, rules=None):
+    """{metric: Figure} of one rollup row (all None when the month or the row has no data)."""
+    rules = rules or rules_for(month)
+    row = MonthlyFigures.objects.filter(month=month, dimension=dimension, key=key).first()
+    return metrics.compute(_counts(row) if row else {}, rules)
+
+
+def trend(*, dimension=Dimension.TOTAL, key=0, until, months=TREND_MONTHS, only=None):
+    """[(month, {metric: Figure})] of the last `months` months with data up to `until`, oldest first;
+    `only` restricts to those months (the public page shows published months only)."""
+    rows = MonthlyFigures.objects.filter(dimension=dimension, key=key, month__lte=until)
+    if only is not None:
+        rows = rows.filter(month__in=list(only))
+    rows = list(rows.order_by("-month")[:months])[::-1]
+    return [(row.month, metrics.compute(_counts(row), rules_for(row.month))) for row in rows]
+
+
+def _label_map(dimension, keys):
+    if dimension == Dimension.OFFICIAL:
+        return {u.pk: (u.display_name or u.username) for u in User.objects.filter(pk__in=keys)}
+    model = LABELS[dimension]
+    return {obj.pk: obj.label for obj in model.objects.filter(pk__in=keys)}
+
+
+def table(*, month, dimension, rules=None, keys=None):
+    """[{key, label, figures}] of one dimension in a month, optionally restricted to `keys`."""
+    rules = rules or rules_for(month)
+    rows = MonthlyFigures.objects.filter(month=month, dimension=dimension)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
+    rows = list(rows)
+    labels = _label_map(dimension, [r.key for r in rows])
+    return [
+        {"key": r.key, "label": labels.get(r.key, "?"), "figures": metrics.compute(_counts(r), rules)}
+        for r in rows
+    ]
+
+
+def visible_unit_ids(user):
+    scope = user_scope(user)
+    return set(Unit.objects.filter(scope.units_q()).values_list("pk", flat=True))
+
+
+def visible_region_ids(user):
+    scope = user_scope(user)
+    return set(Region.objects.filter(scope.regions_q()).values_list("pk", flat=True))
+
+
+def can_lead(user):
+    return user_scope(user).has_role(*LEADERSHIP_ROLES)
+
+
+def ranking_for(month, *, published_only=False):
+    rankings = Ranking.objects.filter(month=month)
+    if published_only:
+        rankings = rankings.filter(status=RankingStatus.PUBLISHED)
+    return rankings.select_related("rules", "published_by").first()
+
+
+def published_rankings():
+    return Ranking.objects.filter(status=RankingStatus.PUBLISHED).order_by("-month")
+
+
+def ranking_rows(ranking, *, published_only=False):
+    rows = ranking.rows.select_related("unit").order_by("group", "rank", "unit__path")
+    if published_only:
+        rows = rows.filter(group__gt=0)
+    return list(rows)
+
+
+def preview_rows(month):
+    """The ranking rows `month` would have now (unsaved), for a month nobody has computed yet."""
+    rows = _rows_for(month, rules_for(month))
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[r.unit_id for r in rows])}
+    for row in rows:
+        row.unit = units[row.unit_id]
+    return sorted(rows, key=lambda r: (r.group == 0, r.group, r.rank or 10**9, r.unit.path))
+
+
+def grouped(rows):
+    """[(group, rows)] in group order, the unpublished group (0) last."""
+    groups = {}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    return sorted(groups.items(), key=lambda item: (item[0] == 0, item[0]))
+
+
+def bottom(rows, n):
+    """The `n` lowest-scored ranked units of every published group (督办名单)."""
+    result = []
+    for group, members in grouped(rows):
+        if group == 0:
+            continue
+        scored = [r for r in members if r.score is not None]
+        result.append((group, sorted(scored, key=lambda r: r.score)[:n]))
+    return result
+
+
+def movers(rows, month):
+    """Units whose rank moved most against the previous month's published ranking: [(row, change)]."""
+    previous = (
+        Ranking.objects.filter(month__lt=month, status=RankingStatus.PUBLISHED).order_by("-month").first()
+    )
+    if previous is None:
+        return []
+    before = {r.unit_id: r for r in previous.rows.all()}
+    moves = []
+    for row in rows:
+        old = before.get(row.unit_id)
+        if old and old.rank and row.rank and old.group == row.group:
+            moves.append((row, old.rank - row.rank))
+    moves = [m for m in moves if m[1]]
+    return sorted(moves, key=lambda m: -abs(m[1]))[:5]
+
+
+def worst(entries, metric, *, minimum=1, n=5):
+    """The `n` entries lowest on `metric`, of those with at least `minimum` in its denominator."""
+    scored = [
+        e
+        for e in entries
+        if e["figures"][metric].value is not None and e["figures"][metric].denominator >= minimum
+    ]
+    return sorted(scored, key=lambda e: e["figures"][metric].value)[:n]
+
+
+DIMENSION_FIELDS = {
+    Dimension.UNIT: "unit_id",
+    Dimension.OFFICIAL: "official_id",
+    Dimension.REGION: "region_id",
+    Dimension.CATEGORY: "category_id",
+}
+
+
+def _facts_behind(*, month, dimension, key, metric, part, rules):
+    if metric not in metrics.METRICS:
+        raise Http404(_("There is no figure of this name."))
+    facts = DemandFact.objects.filter(month=month).filter(metrics.demands_q(metric, rules, part))
+    if dimension != Dimension.TOTAL:
+        if dimension not in DIMENSION_FIELDS:
+            raise Http404(_("There is no figure of this name."))
+        facts = facts.filter(**{DIMENSION_FIELDS[dimension]: key})
+    return facts
+
+
+def demands_behind_for_staff(*, user, month, dimension, key, metric, part="denominator"):
+    """The demands behind a figure that `user` may see (the staff drill-down)."""
+    facts = _facts_behind(
+        month=month, dimension=dimension, key=key, metric=metric, part=part, rules=rules_for(month)
+    )
+    return (
+        Case.objects.filter(case_scope_q(user), pk__in=facts.values("case_id"))
+        .select_related("lead_unit", "category")
+        .order_by("-received_at")
+    )
+
+
+def demands_behind_for_public(*, month, dimension, key, metric, part="denominator"):
+    """The demands behind a published figure, for the public list: never officials; masked in the template."""
+    if dimension == Dimension.OFFICIAL:
+        raise Http404(_("Figures of officials are not public."))
+    facts = _facts_behind(
+        month=month, dimension=dimension, key=key, metric=metric, part=part, rules=rules_for(month)
+    )
+    return (
+        Case.objects.filter(pk__in=facts.values("case_id"))
+        .select_related("lead_unit", "category")
+        .only(
+            "pk",
+            "is_public",
+            "public_summary",
+            "received_at",
+            "replied_at",
+            "closed_at",
+            "status",
+            "category__name",
+            "category__name_en",
+            "category__code",
+            "lead_unit__name",
+            "lead_unit__name_en",
+            "lead_unit__code",
+            "signed_at",
+        )
+        .order_by("-received_at")
+    )
+
+
+def conduct_summary(*, official_ids):
+    """{official id: (ratings, mean attitude, mean efficiency, mean honesty)} of the citizens' ratings."""
+    from django.db.models import Avg, Count
+
+    rows = (
+        ConductRating.objects.filter(official_id__in=official_ids)
+        .values("official")
+        .annotate(
+            n=Count("id"), attitude=Avg("attitude"), efficiency=Avg("efficiency"), honesty=Avg("honesty")
+        )
+    )
+    return {r["official"]: r for r in rows}
+
+
+def unit_get_for_user(*, user, pk):
+    if pk not in visible_unit_ids(user):
+        raise Http404(_("This unit is not in your jurisdiction."))
+    return Unit.objects.get(pk=pk)
+
+
+def official_ids_of(unit):
+    from massline.org.models import Membership
+
+    return set(Membership.objects.filter(unit=unit).values_list("user_id", flat=True))
