@@ -46,9 +46,9 @@ def report_rows(programme):
                 "status": project.get_status_display(),
                 "progress": int(project.progress),
                 "rated": project.rated,
-                "satisfied": project.ratings.get(Satisfaction.SATISFIED, 0),
-                "basic": project.ratings.get(Satisfaction.BASIC, 0),
-                "unsatisfied": project.ratings.get(Satisfaction.UNSATISFIED, 0),
+                "satisfied": project.rating_counts.get(Satisfaction.SATISFIED, 0),
+                "basic": project.rating_counts.get(Satisfaction.BASIC, 0),
+                "unsatisfied": project.rating_counts.get(Satisfaction.UNSATISFIED, 0),
                 "satisfied_share": _share(project.satisfied_share),
                 "carry_reason": project.carry_reason,
             }

@@ -99,7 +99,7 @@ def _progress(project, children):
 
 def projects_with_progress(*, programme):
     """Top-level projects, each with `.progress` (a parent's from its weighted children), `.parts`,
-    `.ratings` {satisfaction: count}, `.rated` and `.satisfied_share` (satisfied or basically, of rated)."""
+    `.rating_counts` {satisfaction: count}, `.rated` and `.satisfied_share` (satisfied or basically, of rated)."""
     projects = list(
         Project.objects.filter(programme=programme)
         .select_related("owner_unit", "nomination")
@@ -123,9 +123,11 @@ def projects_with_progress(*, programme):
         project.parts = children.get(project.pk, [])
         for part in project.parts:
             part.progress = round(_progress(part, children))
-        project.ratings = counts.get(project.pk, {})
-        project.rated = sum(project.ratings.values())
-        good = project.ratings.get(Satisfaction.SATISFIED, 0) + project.ratings.get(Satisfaction.BASIC, 0)
+        project.rating_counts = counts.get(project.pk, {})
+        project.rated = sum(project.rating_counts.values())
+        good = project.rating_counts.get(Satisfaction.SATISFIED, 0) + project.rating_counts.get(
+            Satisfaction.BASIC, 0
+        )
         project.satisfied_share = good / project.rated if project.rated else None
         if not project.parent_id:
             top.append(project)
@@ -242,7 +244,8 @@ def pledge_figures(*, year, region=None):
     for unit, projects in sorted(by_unit.values(), key=lambda item: item[0].path):
         rated = sum(p.rated for p in projects)
         satisfied = sum(
-            p.ratings.get(Satisfaction.SATISFIED, 0) + p.ratings.get(Satisfaction.BASIC, 0) for p in projects
+            p.rating_counts.get(Satisfaction.SATISFIED, 0) + p.rating_counts.get(Satisfaction.BASIC, 0)
+            for p in projects
         )
         figures.append(
             UnitPledgeFigures(

@@ -108,6 +108,12 @@ def _lock(programme):
     return programme
 
 
+def _fresh(programme):
+    """The programme as stored now: a project's cached programme may predate a phase change."""
+    programme.refresh_from_db(fields=["phase"])
+    return programme
+
+
 def _verified(user, programme):
     citizen = getattr(user, "citizen", None) if user is not None and user.is_authenticated else None
     return citizen is not None and citizen.is_verified_resident_of(programme.region)
@@ -701,7 +707,7 @@ def _require_delivery(by, project):
         raise PermissionDenied(
             _("Only the owner unit's or the organising unit's handlers and heads may do this.")
         )
-    _require_phase(project.programme, Phase.DELIVERY, Phase.RATING)
+    _require_phase(_fresh(project.programme), Phase.DELIVERY, Phase.RATING)
 
 
 @transaction.atomic
@@ -928,7 +934,7 @@ def _code_valid(programme, code):
 def rating_cast(*, project, satisfaction, by=None, tracking_code=""):
     """The people's year-end rating of a project: once per verified resident, or once per tracking code
     (a nominator's code, or the code of a demand the person raised in the programme's area)."""
-    programme = project.programme
+    programme = _fresh(project.programme)
     _require_phase(programme, Phase.RATING)
     if project.parent_id:
         raise DomainError(_("Rate the whole project, not one of its parts."), code="part")
