@@ -99,7 +99,7 @@ def _progress(project, children):
 
 def projects_with_progress(*, programme):
     """Top-level projects, each with `.progress` (a parent's from its weighted children), `.parts`,
-    `.rating_counts` {satisfaction: count}, `.rated` and `.satisfied_share` (satisfied or basically, of rated)."""
+    `.rating_counts` {satisfaction: count}, `.rated`, `.satisfied_share` (satisfied or basic, of rated)."""
     projects = list(
         Project.objects.filter(programme=programme)
         .select_related("owner_unit", "nomination")

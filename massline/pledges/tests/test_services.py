@@ -1,6 +1,6 @@
 """The year's rules through the services: phases, nominations, screening, the vote, delivery, rating."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from massline.audit.models import AuditEvent
 from massline.lib.errors import DomainError, PermissionDenied
-from massline.org import services as org_services
 from massline.org.choices import Role
 from massline.pledges import selectors, services
 from massline.pledges.choices import (
@@ -293,7 +292,7 @@ def test_equal_shares_gives_the_minority_its_project(make_programme, resident, o
     )
     services.paper_ballots_enter(programme=programme, by=officer_a, nominations=[made["clinic"]], copies=4)
     # Each voter holds 100k. School and water tie (six supporters each): the cheaper water is paid first
-    # (66.7k a voter), the six have 200k left, too little for the school; the four pay 75k each for the clinic.
+    # (66.7k a voter), the six keep 200k, too little for the school; the four pay 75k each for the clinic.
     chosen = set(services.results_compute(programme=programme)["chosen"])
     assert chosen == {made["water"].pk, made["clinic"].pk}
     programme.method = WinnerMethod.GREEDY
