@@ -86,7 +86,7 @@ class ProjectStatus(models.TextChoices):
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASIC = "basic", _("Basically satisfied")
-    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+    UNSATISFIED = "unsatisfied", pgettext_lazy("pledges", "Unsatisfied")
 
 
 class EscalationLevel(models.TextChoices):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -83,7 +84,7 @@ def _headers():
         _("Ratings"),
         _("Satisfied"),
         _("Basically satisfied"),
-        _("Unsatisfied"),
+        pgettext("pledges", "Unsatisfied"),
         _("Satisfied or basically"),
         _("Why it is carried into next year"),
     ]

@@ -122,7 +122,7 @@ class OverrideForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(
         label=_("Status"), choices=[c for c in ProjectStatus.choices if c[0] != ProjectStatus.CARRIED_OVER]
     )

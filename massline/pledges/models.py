@@ -102,7 +102,7 @@ class PhaseWindow(models.Model):
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
-    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    opened_at = models.DateTimeField(pgettext_lazy("pledges", "opened"), null=True, blank=True)
     closed_at = models.DateTimeField(pgettext_lazy("pledges", "closed"), null=True, blank=True)
 
     class Meta:

@@ -322,7 +322,7 @@ def nomination_submit(
         if kind == NominatorKind.DEPUTY:
             deputy_name = _text(deputy_name, what=_("deputy's name"), max_length=100)
     title = _text(title, what=_("title"), max_length=200)
-    description = _text(description, what=_("description"))
+    description = _text(description, what=_("description of the project"))
     number = (programme.nominations.aggregate(n=Max("number"))["n"] or 0) + 1
     nomination = Nomination.objects.create(
         programme=programme, number=number, theme=theme, title=title, description=description
