@@ -26,7 +26,9 @@ class ProgrammeForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     budget = forms.DecimalField(label=_("Budget (yuan)"), max_digits=14, decimal_places=2)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    decider = forms.ChoiceField(label=_("Who picks the winners"), choices=Decider.choices)
+    decider = forms.ChoiceField(
+        label=_("Who picks the winners"), choices=Decider.choices, initial=Decider.PUBLIC
+    )
     public_vote = forms.BooleanField(label=_("A public vote is held"), required=False, initial=True)
     ballot_kind = forms.ChoiceField(label=_("Public ballot"), choices=BallotKind.choices)
     max_choices = forms.IntegerField(label=_("Votes per resident (0: no limit)"), min_value=0, initial=10)
@@ -39,6 +41,9 @@ class ProgrammeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = forms.ModelChoiceField(label=_("Organising unit"), queryset=units)
         self.fields["region"] = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=regions)
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+        self.order_fields(["title", "year", "unit", "region", "budget"])
         for phase in CYCLE:
             label = Phase(phase).label
             self.fields[f"{phase}_start"] = forms.DateField(
