@@ -70,6 +70,8 @@ class Programme(models.Model):
         default=WinnerMethod.GREEDY,
     )
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    # Why the calendar could not open the next phase (a DomainError's code), so the worker records it once.
+    held = models.CharField(_("next phase held by"), max_length=40, blank=True)
     # The count and the winners as published (services.results_compute), frozen at publication.
     result = models.JSONField(_("published result"), default=dict, blank=True)
     carried_from = models.ForeignKey(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from massline.cases.masking import mask_public
 from massline.cases.selectors_public import demand_counts_by_category
 from massline.org.choices import Role
 from massline.org.models import Membership
@@ -65,18 +66,38 @@ def programme_get_public(*, pk):
     return programme
 
 
+def nominator_names(nomination):
+    """The names on the citizen records of a nomination's nominators, for masking its texts."""
+    return [
+        n.user.citizen.name
+        for n in nomination.nominators.all()
+        if n.user_id and getattr(n.user, "citizen", None) is not None
+    ]
+
+
+def public_text(nomination, text):
+    """A citizen's text as the public may read it: contacts, house numbers, the nominators' names hidden."""
+    return mask_public(text, names=nominator_names(nomination))
+
+
 def nominations_public(*, programme):
-    """Every nomination but merged ones, with how many nominators each has (merged ones' included)."""
-    return (
+    """Every nomination but merged ones, with how many nominators each has (merged ones' included), and
+    `public_title` / `public_description` masked."""
+    nominations = list(
         Nomination.objects.filter(programme=programme)
         .exclude(status=NominationStatus.MERGED)
         .select_related("owner_unit")
+        .prefetch_related("nominators__user__citizen")
         .annotate(
             nominator_count=Count("nominators", distinct=True),
             merged_count=Count("merged", distinct=True),
         )
         .order_by("number")
     )
+    for n in nominations:
+        n.public_title = public_text(n, n.title)
+        n.public_description = public_text(n, n.description)
+    return nominations
 
 
 def candidates(*, programme):

@@ -49,7 +49,7 @@ from .models import (
     Update,
 )
 from .notify import message_send
-from .selectors import can_deliver, can_manage
+from .selectors import can_deliver, can_manage, public_text
 
 # --- helpers ----------------------------------------------------------------------------------------
 
@@ -260,7 +260,8 @@ def phase_advance(*, programme, by=None, now=None):
     )
     PhaseWindow.objects.filter(programme=programme, phase=target).update(opened_at=now)
     programme.phase = target
-    programme.save(update_fields=["phase"])
+    programme.held = ""
+    programme.save(update_fields=["phase", "held"])
     audit_record(
         action="pledges.phase.advance",
         obj=programme,
@@ -288,6 +289,9 @@ def phases_advance_due(*, now=None):
             phase_advance(programme=programme, now=now)
             moved += 1
         except DomainError as exc:
+            if programme.held == exc.code:
+                continue
+            Programme.objects.filter(pk=programme.pk).update(held=exc.code)
             audit_record(
                 action="pledges.phase.held",
                 obj=programme,
@@ -627,7 +631,7 @@ def results_compute(*, programme):
             {
                 "nomination": n.pk,
                 "number": n.number,
-                "title": n.title,
+                "title": public_text(n, n.title),
                 "cost": str(n.cost),
                 "public_votes": public[n.pk],
                 "deputy_votes": n.deputy_votes,
@@ -682,8 +686,8 @@ def results_publish(*, programme, by, now=None):
             programme=programme,
             nomination=nomination,
             theme=nomination.theme,
-            title=nomination.title,
-            promise=nomination.description,
+            title=public_text(nomination, nomination.title),
+            promise=public_text(nomination, nomination.description),
             budget=nomination.cost,
             owner_unit=nomination.owner_unit,
         )

@@ -39,6 +39,22 @@ def test_every_persona_reads_the_public_pages(client_for, persona, delivered, pr
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
 
 
+def test_contacts_typed_into_a_nomination_never_reach_the_public_page(
+    client_for, programme, resident, officer_a
+):
+    advance_to(programme, Phase.NOMINATION, officer_a)
+    services.nomination_submit(
+        programme=programme,
+        theme=Theme.WATER,
+        title="李明家门口的水管",
+        description="电话13912345678，请联系。",
+        by=resident,
+    )
+    page = client_for("anonymous").get(reverse("pledges:detail", args=[programme.pk])).content.decode()
+    assert "13912345678" not in page and "李明" not in page
+    assert "的水管" in page
+
+
 def test_a_draft_programme_is_not_public(client_for, programme):
     assert client_for("anonymous").get(reverse("pledges:detail", args=[programme.pk])).status_code == 404
 
