@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "massline.consultations",
     "massline.integrity",
     "massline.appraisal",
+    "massline.pledges",
 ]
 
 MIDDLEWARE = [

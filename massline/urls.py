@@ -20,5 +20,7 @@ urlpatterns = [
     path("staff/integrity/", include("massline.integrity.staff_urls")),
     path("appraisal/", include("massline.appraisal.urls")),
     path("staff/appraisal/", include("massline.appraisal.staff_urls")),
+    path("pledges/", include("massline.pledges.urls")),
+    path("staff/pledges/", include("massline.pledges.staff_urls")),
     path("", include("massline.web.urls")),
 ]

@@ -4,8 +4,10 @@ and the "how we are doing" figures of each unit. Nothing here returns a citizen'
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from massline.org.choices import RegionLevel
 from massline.org.models import Region, Unit
@@ -237,3 +239,28 @@ def unit_figures(*, since=None, until=None):
     by_unit = {row.pop("lead_unit"): row for row in rows}
     units = Unit.objects.filter(pk__in=by_unit).order_by("path")
     return [UnitFigures(unit=unit, **by_unit[unit.pk]) for unit in units]
+
+
+def demand_counts_by_category(*, year, region=None):
+    """How many demands were received in `year` (local time) per category, most first (for the
+    practical projects' "what the people asked for most"): rows of {"category": id, "label", "lineage"
+    (the names of the category and its parents, Chinese and English), "count"}. Two queries."""
+    tz = timezone.get_current_timezone()
+    since = datetime(year, 1, 1, tzinfo=tz)
+    until = datetime(year + 1, 1, 1, tzinfo=tz)
+    cases = Case.objects.filter(received_at__gte=since, received_at__lt=until, category__isnull=False)
+    if region is not None:
+        cases = cases.filter(region__path__startswith=region.path)
+    counts = list(cases.values("category").annotate(n=Count("id")).order_by("-n", "category"))
+    if not counts:
+        return []
+    nodes = {c.pk: c for c in Category.objects.only("id", "parent_id", "name", "name_en")}
+    rows = []
+    for row in counts:
+        node, lineage = nodes.get(row["category"]), []
+        label = node.label if node else ""
+        while node is not None:
+            lineage += [node.name, node.name_en]
+            node = nodes.get(node.parent_id)
+        rows.append({"category": row["category"], "label": label, "lineage": lineage, "count": row["n"]})
+    return rows

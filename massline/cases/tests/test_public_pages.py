@@ -394,3 +394,28 @@ def test_a_forged_key_never_reveals_another_channels_demand(client, db):
         assert desk_case.tracking_code not in response["Location"]
     assert Case.objects.count() == 4
     assert Case.objects.filter(idempotency_key=f"web:{hex_key}").exists()
+
+
+def test_demand_counts_by_category_count_a_years_demands_with_their_lineage(org, lights):
+    from massline.cases.selectors_public import demand_counts_by_category
+
+    def submit(year, region=org.village_1, category=lights):
+        return case_submit(
+            type=CaseType.COMPLAINT,
+            title="路灯不亮",
+            description="路灯坏了。",
+            category=category,
+            region=region,
+            received_at=datetime(year, 6, 1, 10, tzinfo=SH),
+        )
+
+    submit(2026)
+    submit(2026)
+    submit(2026, region=org.village_2)
+    submit(2025)
+    [row] = demand_counts_by_category(year=2026)
+    assert (row["category"], row["count"]) == (lights.pk, 3)
+    assert row["lineage"] == ["路灯", "Street lights", "道路", "Roads"]
+    [row] = demand_counts_by_category(year=2026, region=org.township_1)
+    assert row["count"] == 2
+    assert demand_counts_by_category(year=2024) == []
