@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("consultations/", include("massline.consultations.urls")),
     path("staff/consultations/", include("massline.consultations.staff_urls")),
+    path("staff/outbox/", include("massline.outbox.urls")),
     path("", include("massline.web.urls")),
 ]
