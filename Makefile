@@ -41,6 +41,7 @@ run: install
 lint: install
 	$(BIN)/ruff check massline bench scripts
 	$(BIN)/ruff format --check massline bench scripts
+	$(BIN)/lint-imports --no-cache --no-logo
 
 check: install
 	DEBUG=true $(BIN)/massline check --fail-level WARNING
