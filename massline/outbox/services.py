@@ -233,7 +233,8 @@ def outbox_sweep(*, now=None):
     for message in Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=stale).only(
         "pk", "attempts", "about"
     ):
-        error = _("The worker stopped while sending (attempt %(n)s).") % {"n": message.attempts}
+        # Stored in English like the gateways' own errors: it is read by operators, not citizens.
+        error = f"the worker stopped while sending (attempt {message.attempts})"
         with transaction.atomic():
             if message.attempts >= conf.max_attempts():
                 changed = Message.objects.filter(
