@@ -1,7 +1,6 @@
 """Admin: the outbox read-only (recipient masked, text hidden), with a "resend" action for dead messages."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from massline.lib.errors import DomainError
@@ -62,7 +61,7 @@ class MessageAdmin(admin.ModelAdmin):
         for message in queryset:
             try:
                 services.message_resend(message=message, by=request.user)
-            except (DomainError, PermissionDenied) as exc:
+            except DomainError as exc:
                 messages.error(request, f"{message}: {exc}")
             else:
                 resent += 1

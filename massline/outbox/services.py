@@ -12,13 +12,12 @@ import logging
 import random
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massline.audit.services import audit_record
-from massline.lib.errors import DomainError
+from massline.lib.errors import DomainError, PermissionDenied
 from massline.lib.masking import mask_email, mask_phone, mask_text
 from massline.org.choices import Role
 from massline.org.selectors import user_scope
@@ -140,9 +139,9 @@ def message_deliver_now(*, message_id, now=None):
     except Exception as exc:  # noqa: BLE001 (any gateway failure is a failed attempt, retried)
         return _message_failed(message=message, error=_error_text(exc))
     with transaction.atomic():
-        done = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-            status=MessageStatus.SENT, sent_at=timezone.now(), last_error=""
-        )
+        done = Message.objects.filter(
+            pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at
+        ).update(status=MessageStatus.SENT, sent_at=timezone.now(), last_error="")
         if done:
             audit_record(
                 action="message.sent",
@@ -155,10 +154,12 @@ def message_deliver_now(*, message_id, now=None):
 def _message_failed(*, message, error):
     now = timezone.now()
     with transaction.atomic():
+        mine = Message.objects.filter(
+            pk=message.pk, status=MessageStatus.SENDING, claimed_at=message.claimed_at
+        )
         if message.attempts >= conf.max_attempts():
-            Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-                status=MessageStatus.DEAD, dead_at=now, last_error=error
-            )
+            if not mine.update(status=MessageStatus.DEAD, dead_at=now, last_error=error):
+                return "skipped"  # the sweeper took it back meanwhile (a send slower than the stale timeout)
             audit_record(
                 action="message.dead",
                 obj=message,
@@ -173,9 +174,8 @@ def _message_failed(*, message, error):
             )
             return "dead"
         retry_at = now + timedelta(seconds=backoff_seconds(message.attempts))
-        Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-            status=MessageStatus.PENDING, next_attempt_at=retry_at, last_error=error
-        )
+        if not mine.update(status=MessageStatus.PENDING, next_attempt_at=retry_at, last_error=error):
+            return "skipped"
         _enqueue_on_commit(message.pk, run_after=retry_at)
     log.info(
         "message %s (%s) attempt %s failed, next at %s: %s",

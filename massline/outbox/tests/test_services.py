@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from massline.audit.models import AuditEvent
+from massline.lib.errors import PermissionDenied
 from massline.outbox import conf, services
 from massline.outbox.choices import Channel, MessageStatus
 from massline.outbox.gateways import HttpSmsGateway

@@ -55,14 +55,16 @@ def test_a_dispatcher_resends_a_dead_message(
 ):
     client = client_for("dispatcher")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("outbox:resend", args=[dead.pk]), follow=True)
+        response = client.post(
+            reverse("outbox:resend", args=[dead.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert response.status_code == 200 and "queued again" in response.content.decode()
     dead.refresh_from_db()
     assert dead.status == MessageStatus.PENDING and dead.attempts == 0 and dead.resent_count == 1
     assert AuditEvent.objects.filter(action="message.resent", actor_id=dispatcher.pk).exists()
     # Twice: it is no longer dead, the page says so with a 400.
-    again = client.post(reverse("outbox:resend", args=[dead.pk]))
-    assert again.status_code == 400 and "dead-letter list" in again.content.decode()
+    again = client.post(reverse("outbox:resend", args=[dead.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again.status_code == 400 and "只有未送达列表中的消息可以重新发送" in again.content.decode()
     assert client.get(reverse("outbox:resend", args=[dead.pk])).status_code == 405
     assert client.post(reverse("outbox:resend", args=[dead.pk + 999])).status_code == 404
 
