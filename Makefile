@@ -78,6 +78,7 @@ bench: install
 	DEBUG=true $(BIN)/python -m bench.intake
 	DEBUG=true $(BIN)/python -m bench.queue_page
 	DEBUG=true $(BIN)/python -m bench.polis_groups
+	DEBUG=true $(BIN)/python -m bench.outbox_drain
 
 clean:
 	rm -rf $(VENV) var
