@@ -41,6 +41,7 @@ run: install
 lint: install
 	$(BIN)/ruff check massline bench scripts
 	$(BIN)/ruff format --check massline bench scripts
+	$(BIN)/lint-imports --no-cache --no-logo
 
 check: install
 	DEBUG=true $(BIN)/massline check --fail-level WARNING
@@ -80,6 +81,7 @@ bench: install
 	DEBUG=true $(BIN)/python -m bench.polis_groups
 	DEBUG=true $(BIN)/python -m bench.integrity_receipt
 	DEBUG=true $(BIN)/python -m bench.appraisal
+	DEBUG=true $(BIN)/python -m bench.outbox_drain
 
 clean:
 	rm -rf $(VENV) var

@@ -77,10 +77,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    # Django's task API (backport) and its database queue, drained by `massline worker`.
+    "django_tasks",
+    "django_tasks_db",
     "massline.lib",
     "massline.audit",
     "massline.org",
     "massline.deadlines",
+    "massline.outbox",
     "massline.cases",
     "massline.open311",
     "massline.api",
@@ -280,6 +284,11 @@ EMAIL_BACKEND = _env(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = _env(env.str, "DEFAULT_FROM_EMAIL", default="massline@localhost")
+# Seconds an SMTP connection may hang; the outbox's stale-claim timeout must stay well above it.
+EMAIL_TIMEOUT = _env(env.float, "EMAIL_TIMEOUT", default=10.0)
+
+# Background tasks (django-tasks): a queue in the database, run by `massline worker`; no broker needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Massline's own settings.
 MASSLINE_SITE_NAME = _env(env.str, "MASSLINE_SITE_NAME", default="")
@@ -372,7 +381,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _env(env.str, "LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # django_tasks_db logs each start and end of its loop, which `massline worker` runs on every tick.
+    "loggers": {"axes": {"level": "WARNING"}, "django_tasks_db": {"level": "WARNING"}},
 }
 
 SITE_TITLE = _("Massline")

@@ -22,5 +22,6 @@ urlpatterns = [
     path("staff/appraisal/", include("massline.appraisal.staff_urls")),
     path("pledges/", include("massline.pledges.urls")),
     path("staff/pledges/", include("massline.pledges.staff_urls")),
+    path("staff/outbox/", include("massline.outbox.urls")),
     path("", include("massline.web.urls")),
 ]

@@ -6,3 +6,8 @@ class LibConfig(AppConfig):
     name = "massline.lib"
     label = "lib"
     verbose_name = _("Lib")
+
+    def ready(self):
+        from . import taskqueue
+
+        taskqueue.register_drains()

@@ -1,7 +1,10 @@
-"""Periodic jobs run by `massline worker`: each app registers its own in AppConfig.ready().
+"""Periodic jobs and drains run by `massline worker`: each app registers its own in AppConfig.ready().
 
-One process on one machine needs no broker; several workers may run at once because every job
-claims its work safely (the audit sealer takes a lock; later clocks claim rows with conditional updates).
+A job runs every `interval` seconds; a drain runs on every tick and works off a queue (the django-tasks
+database queue, lib/taskqueue.py), at most `limit` items a call, so periodic jobs keep their rhythm
+while a long queue is worked off. One process on one machine needs no broker; several workers may run
+at once because every job claims its work safely (the audit sealer takes a lock; clocks claim rows with
+conditional updates; the task queue claims with SKIP LOCKED).
 """
 
 import logging
@@ -22,6 +25,7 @@ class PeriodicJob:
 
 
 _JOBS = {}
+_DRAINS = {}
 
 
 def register(name, *, interval, run):
@@ -48,4 +52,25 @@ def run_due(now=None):
             log.exception("worker job %s failed", job.name)
             results[job.name] = None
         job.next_at = now + job.interval
+    return results
+
+
+def register_drain(name, *, run):
+    """Register (or replace) a drain: `run(limit)` handles up to `limit` queued items, returns how many."""
+    _DRAINS[name] = run
+
+
+def drains():
+    return dict(_DRAINS)
+
+
+def run_drains(limit):
+    """Run every drain once; returns {name: items handled}. A failing drain is logged, not fatal."""
+    results = {}
+    for name, run in _DRAINS.items():
+        try:
+            results[name] = run(limit)
+        except Exception:
+            log.exception("worker drain %s failed", name)
+            results[name] = 0
     return results

@@ -23,6 +23,7 @@ from massline.cases.models import Assignment, Case, CaseEvent, Extension, Notifi
 from massline.cases.services import handling as h
 from massline.deadlines.choices import ClockState, PauseReason
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.outbox.testing import deliver_queued
 
 from . import handling_fixtures
 from .handling_fixtures import MONDAY, at, make_case
@@ -262,6 +263,7 @@ def test_the_reply_stops_the_clock_and_the_citizen_is_told(world):
     assert not case.was_late and case.reply_clock.state == ClockState.STOPPED
     assert Assignment.objects.get(case=case).status == AssignmentStatus.DONE
     assert case.next_check_at == MONDAY + timedelta(days=8)  # auto-close after 7 days
+    deliver_queued()
     assert [m.to for m in mail.outbox] == [["liming@example.org"]]
 
 
@@ -307,6 +309,7 @@ def test_an_extension_needs_the_dispatchers_approval_and_moves_the_due_time(worl
     extension.refresh_from_db()
     assert extension.status == ExtensionStatus.APPROVED
     assert case.extension_count == 1 and case.due_reply_at == at(2026, 3, 12, 17, 30) > due
+    deliver_queued()
     assert case.tracking_code in mail.outbox[-1].subject and "more time" in mail.outbox[-1].body.lower()
     note = case.events.get(kind=EventKind.EXTENSION_DECIDED).public_note
     assert "2026" in note and "[" not in note  # the new due date, not masked as if it were a phone number

@@ -25,6 +25,7 @@ from massline.lib.errors import PermissionDenied
 from massline.org import services as org_services
 from massline.org.choices import Role
 from massline.org.models import Citizen
+from massline.outbox.testing import deliver_queued
 
 SH = ZoneInfo("Asia/Shanghai")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -233,6 +234,8 @@ def test_the_citizen_is_told_the_tracking_code_once_committed(db, django_capture
         case = submit(citizen_email="liming@example.org", language="en")
         assert mail.outbox == []  # nothing leaves before the commit
     assert len(callbacks) == 1
+    assert mail.outbox == []  # queued in the outbox: the worker sends it
+    deliver_queued()
     assert len(mail.outbox) == 1
     assert case.tracking_code in mail.outbox[0].body
     assert f"/demands/track/{case.tracking_code}/" in mail.outbox[0].body
@@ -243,6 +246,7 @@ def test_the_message_is_in_the_citizens_language(db, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         submit(citizen_email="a@example.org", language="zh-hans")
         submit(citizen_email="b@example.org", language="en")
+    deliver_queued()
     assert mail.outbox[1].subject.startswith("Your demand")
     assert Case.objects.filter(language="zh-hans").count() == 1
 
@@ -271,6 +275,7 @@ def test_an_operator_answers_a_consultation_directly(operator, article, django_c
     assert case.replied_at is not None and case.first_contact_at is not None
     assert case.events.filter(kind=EventKind.ANSWERED_DIRECTLY, data__article=article.pk).exists()
     assert AuditEvent.objects.filter(action="cases.case.answered_directly").exists()
+    deliver_queued()
     assert "answered" in mail.outbox[-1].subject or "答复" in mail.outbox[-1].subject
 
 
