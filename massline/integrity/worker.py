@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from massline.audit.services import audit_record
 from massline.cases.models import Case
 from massline.deadlines.choices import ClockState
+from massline.outbox.services import message_queue
 
 from . import crypto
 from .choices import NoticeKind
@@ -70,8 +70,9 @@ def retaliation_watch():
 
 
 def message_send(*, to, subject, text, key):
-    """The one place integrity sends a message to a person (switch to massline.outbox when it lands)."""
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+    """The one place integrity sends a message to a person: the outbox, in the caller's transaction,
+    delivered by the worker with retries (the text never names the tip-off)."""
+    message_queue(channel="email", to=to, subject=subject, text=text, key=key, about="integrity")
 
 
 def notices_email(*, limit=200):

@@ -18,6 +18,7 @@ from massline.integrity.models import InspectorNotice, RetaliationFlag, Tip
 from massline.lib.errors import DomainError, NotFound, PermissionDenied
 from massline.org.choices import Role
 from massline.org.testing import PERSONA_PASSWORD
+from massline.outbox.testing import deliver_queued
 
 from . import samples
 
@@ -387,6 +388,7 @@ class TestNotices:
         assert notice.tip == tip
         assert worker.notices_email() == 1
         assert worker.notices_email() == 0
+        deliver_queued()
         (message,) = mail.outbox
         text = message.subject + message.body
         for secret in SECRETS + [tip.reference, "Bureau A", "甲局"]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from massline.audit.models import AuditEvent
 from massline.lib.errors import DomainError, PermissionDenied
 from massline.org.choices import Role
+from massline.outbox.testing import deliver_queued
 from massline.pledges import selectors, services
 from massline.pledges.choices import (
     BallotKind,
@@ -422,6 +423,7 @@ def test_milestones_are_warned_then_escalated_to_the_supervisors(
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert with_commit(now=at(6, 26)) == 1
     assert Escalation.objects.get().level == EscalationLevel.WARNING
+    deliver_queued()
     assert [m.to for m in mail.outbox] == [["head@example.org"]]
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert services.milestones_check(now=at(7, 2)) == 1
@@ -429,6 +431,7 @@ def test_milestones_are_warned_then_escalated_to_the_supervisors(
     milestone.refresh_from_db()
     assert milestone.overdue_at is not None
     assert Escalation.objects.filter(level=EscalationLevel.OVERDUE, unit=org.unit_a).exists()
+    deliver_queued()
     assert ["sup@example.org"] in [m.to for m in mail.outbox]
 
 
@@ -465,6 +468,7 @@ def test_followers_are_told_of_updates(in_delivery, officer_a, resident):
             status=ProjectStatus.UNDER_WAY,
             progress=55,
         )
+    deliver_queued()
     assert [m.to for m in mail.outbox] == [["follower@example.org"]]
     assert "管道铺设过半" in mail.outbox[0].body
 
