@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ninja",
     "massline.web",
     "massline.consultations",
+    "massline.disclosure",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("consultations/", include("massline.consultations.urls")),
     path("staff/consultations/", include("massline.consultations.staff_urls")),
+    path("disclosure/", include("massline.disclosure.urls")),
+    path("staff/disclosure/", include("massline.disclosure.staff_urls")),
     path("", include("massline.web.urls")),
 ]
