@@ -258,7 +258,8 @@ def request_clarify(*, request, note, by, at=None):
         if locked.clarification_asked_at is not None:
             raise DomainError(
                 _(
-                    "A clarification was already asked on %(at)s: the law allows it only once. Answer on what you have."
+                    "A clarification was already asked on %(at)s: the law "
+                    "allows it only once. Answer on what you have."
                 )
                 % {"at": _fmt(locked.clarification_asked_at)},
                 code="disclosure_clarification_once",
@@ -267,14 +268,16 @@ def request_clarify(*, request, note, by, at=None):
             locked,
             {RequestStatus.RECEIVED},
             _(
-                "A clarification can only be asked while the request is received and running (now: %(status)s)."
+                "A clarification can only be asked while the request is "
+                "received and running (now: %(status)s)."
             ),
         )
         ask_by = cal.due_at(locked.received_at, conf.clarification_ask_working_days(), TimeUnit.WORKING_DAYS)
         if at > ask_by:
             raise DomainError(
                 _(
-                    "A clarification must be asked within %(days)s working days of receipt, by %(by)s: answer on what you have."
+                    "A clarification must be asked within %(days)s working days of "
+                    "receipt, by %(by)s: answer on what you have."
                 )
                 % {"days": conf.clarification_ask_working_days(), "by": _fmt(ask_by)},
                 code="disclosure_clarification_late",
@@ -319,7 +322,8 @@ def request_correct(*, request, text, by=None, at=None):
         if at > locked.clarification_clock.due_at:
             raise DomainError(
                 _(
-                    "The time to send the corrected request ran out on %(due)s: the request has lapsed. File a new request."
+                    "The time to send the corrected request ran out on %(due)s: "
+                    "the request has lapsed. File a new request."
                 )
                 % {"due": _fmt(locked.clarification_clock.due_at)},
                 code="disclosure_clarification_lapsed",
