@@ -527,7 +527,7 @@ def _check_answer(*, answer_type, text, where_public, legal_ground, other_agency
     if answer_type == AnswerType.REPEATED:
         if (
             earlier_request is None
-            or earlier_request.applicant_id != request.applicant_id
+            or earlier_request.id_document != request.id_document
             or earlier_request.pk == request.pk
         ):
             raise RequestRefused(
