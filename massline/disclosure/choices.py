@@ -17,7 +17,7 @@ OPEN_STATUSES = frozenset({RequestStatus.RECEIVED, RequestStatus.CLARIFICATION, 
 
 
 class ApplicantKind(models.TextChoices):
-    PERSON = "person", _("citizen")
+    PERSON = "person", pgettext_lazy("disclosure applicant", "citizen")
     ORGANISATION = "organisation", _("legal person or other organisation")
 
 

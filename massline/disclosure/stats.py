@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from massline.org.models import Unit
 
@@ -170,7 +171,7 @@ def report_tables(*, year, units=None):
         _("Lapsed"),
         _("Extensions"),
         _("Clarifications"),
-        _("Consultations"),
+        pgettext_lazy("disclosure", "Third-party consultations"),
     ]
     overview = [
         [

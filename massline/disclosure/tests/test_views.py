@@ -4,8 +4,8 @@ persona (outsiders 403, officials out of scope 404)."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from massline.disclosure.choices import RequestStatus
 from massline.disclosure.models import DisclosureRequest
@@ -24,8 +24,13 @@ def test_the_public_form_acknowledges_with_a_tracking_code(client, org):
     response = client.post(
         reverse("disclosure:submit"),
         {
-            "unit": org.unit_a.pk, "description": "Budget of 2025", "delivery": "electronic",
-            "applicant_kind": "person", "applicant_name": "张三", "id_document": "X123", "email": "z@example.org",
+            "unit": org.unit_a.pk,
+            "description": "Budget of 2025",
+            "delivery": "electronic",
+            "applicant_kind": "person",
+            "applicant_name": "张三",
+            "id_document": "X123",
+            "email": "z@example.org",
         },
         follow=True,
     )
@@ -37,8 +42,14 @@ def test_the_public_form_acknowledges_with_a_tracking_code(client, org):
 def test_the_public_form_refuses_a_request_without_agency_and_saves_nothing(client, org):
     response = client.post(
         reverse("disclosure:submit"),
-        {"description": "Budget", "delivery": "electronic", "applicant_kind": "person", "applicant_name": "张三",
-         "id_document": "X1", "phone": "139"},
+        {
+            "description": "Budget",
+            "delivery": "electronic",
+            "applicant_kind": "person",
+            "applicant_name": "张三",
+            "id_document": "X1",
+            "phone": "139",
+        },
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 400
@@ -56,7 +67,9 @@ def test_the_applicant_sends_the_corrected_request_online(client, make_request, 
     from massline.disclosure import services
 
     item = make_request(received_at=timezone.now() - timedelta(minutes=2))
-    services.request_clarify(request=item, note="Which road?", by=officer_a, at=timezone.now() - timedelta(minutes=1))
+    services.request_clarify(
+        request=item, note="Which road?", by=officer_a, at=timezone.now() - timedelta(minutes=1)
+    )
     url = reverse("disclosure:correct", args=[item.tracking_code])
     assert client.post(url, {"text": ""}).status_code == 400
     assert client.post(url, {"text": "Riverside road."}).status_code == 302
@@ -82,23 +95,38 @@ def test_statistics_and_reports_download(client, item):
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("anonymous", 302), ("citizen", 403), ("outsider", 403), ("officer_a", 200), ("officer_b", 404),
-     ("unit_head_a", 200), ("supervisor", 200), ("admin_user", 200)],
+    [
+        ("anonymous", 302),
+        ("citizen", 403),
+        ("outsider", 403),
+        ("officer_a", 200),
+        ("officer_b", 404),
+        ("unit_head_a", 200),
+        ("supervisor", 200),
+        ("admin_user", 200),
+    ],
 )
 def test_the_staff_detail_for_every_persona(client_for, item, persona, status):
     assert client_for(persona).get(reverse("disclosure_staff:detail", args=[item.pk])).status_code == status
 
 
 def test_officer_b_does_not_see_unit_a_in_the_queue(client_for, item):
-    assert item.tracking_code not in client_for("officer_b").get(reverse("disclosure_staff:list")).content.decode()
-    assert item.tracking_code in client_for("officer_a").get(reverse("disclosure_staff:list")).content.decode()
+    assert (
+        item.tracking_code
+        not in client_for("officer_b").get(reverse("disclosure_staff:list")).content.decode()
+    )
+    assert (
+        item.tracking_code in client_for("officer_a").get(reverse("disclosure_staff:list")).content.decode()
+    )
 
 
 def test_a_step_with_bad_input_is_a_400_and_saves_nothing(client_for, item):
     url = reverse("disclosure_staff:step", args=[item.pk, "answer"])
-    response = client_for("officer_a").post(url, {"answer-answer_type": "not_disclosed", "answer-text": "No."})
+    response = client_for("officer_a").post(
+        url, {"answer-answer_type": "not_disclosed", "answer-text": "No."}
+    )
     assert response.status_code == 400
-    assert "legal ground" in response.content.decode()
+    assert "法律依据" in response.content.decode()
     item.refresh_from_db()
     assert item.status == RequestStatus.RECEIVED
 
@@ -110,7 +138,9 @@ def test_a_handler_may_not_approve_an_extension(client_for, item):
 
 def test_the_handler_asks_for_clarification(client_for, item):
     url = reverse("disclosure_staff:step", args=[item.pk, "clarify"])
-    response = client_for("officer_a").post(url, {"clarify-note": "Which road?", "clarify-at": "2026-09-29T15:00"})
+    response = client_for("officer_a").post(
+        url, {"clarify-note": "Which road?", "clarify-at": "2026-09-29T15:00"}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == RequestStatus.CLARIFICATION
