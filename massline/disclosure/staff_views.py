@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from massline.lib.errors import DomainError
@@ -131,13 +132,13 @@ def _call(step, item, data, files, user):
 
 
 DONE = {
-    "clarify": _("Clarification asked: the answering clock is stopped until the corrected request arrives."),
-    "correct": _("Corrected request recorded: the answering time counts afresh."),
-    "consult": _("Third party consulted: the answering clock is paused."),
-    "consult_end": _("Third party's view recorded: the answering clock runs again."),
-    "extend": _("Extension approved."),
-    "answer": _("Answer recorded."),
-    "withhold": _("Withheld from the public register."),
+    "clarify": gettext_lazy("Clarification asked: the answering clock is stopped until the corrected request arrives."),
+    "correct": gettext_lazy("Corrected request recorded: the answering time counts afresh."),
+    "consult": gettext_lazy("Third party consulted: the answering clock is paused."),
+    "consult_end": gettext_lazy("Third party's view recorded: the answering clock runs again."),
+    "extend": gettext_lazy("Extension approved."),
+    "answer": gettext_lazy("Answer recorded."),
+    "withhold": gettext_lazy("Withheld from the public register."),
 }
 
 
