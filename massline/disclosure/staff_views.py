@@ -132,7 +132,9 @@ def _call(step, item, data, files, user):
 
 
 DONE = {
-    "clarify": gettext_lazy("Clarification asked: the answering clock is stopped until the corrected request arrives."),
+    "clarify": gettext_lazy(
+        "Clarification asked: the answering clock is stopped until the corrected request arrives."
+    ),
     "correct": gettext_lazy("Corrected request recorded: the answering time counts afresh."),
     "consult": gettext_lazy("Third party consulted: the answering clock is paused."),
     "consult_end": gettext_lazy("Third party's view recorded: the answering clock runs again."),
