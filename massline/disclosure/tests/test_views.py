@@ -144,3 +144,23 @@ def test_the_handler_asks_for_clarification(client_for, item):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == RequestStatus.CLARIFICATION
+
+
+def test_public_requests_are_rate_limited(client, org, settings):
+    settings.MASSLINE_DISCLOSURE_SUBMIT_RATE = 1
+    url = reverse("disclosure:submit")
+    assert client.post(url, {"description": ""}).status_code == 400
+    assert client.post(url, {"description": ""}).status_code == 429
+
+
+def test_an_unknown_tracking_code_is_a_404(client, org):
+    assert client.get(reverse("disclosure:track", args=["GKNOPE"])).status_code == 404
+    assert client.get(reverse("disclosure:register_detail", args=["GKNOPE"])).status_code == 404
+
+
+def test_a_withheld_request_is_not_on_the_register(client, item, officer_a):
+    from massline.disclosure import services
+
+    services.request_withhold(request=item, reason="Names a private person.", by=officer_a)
+    assert client.get(reverse("disclosure:register_detail", args=[item.tracking_code])).status_code == 404
+    assert item.tracking_code not in client.get(reverse("disclosure:register")).content.decode()
