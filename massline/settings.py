@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "massline.integrity",
     "massline.appraisal",
     "massline.pledges",
+    "massline.disclosure",
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,7 @@ urlpatterns = [
     path("pledges/", include("massline.pledges.urls")),
     path("staff/pledges/", include("massline.pledges.staff_urls")),
     path("staff/outbox/", include("massline.outbox.urls")),
+    path("disclosure/", include("massline.disclosure.urls")),
+    path("staff/disclosure/", include("massline.disclosure.staff_urls")),
     path("", include("massline.web.urls")),
 ]
