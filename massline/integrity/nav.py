@@ -11,5 +11,7 @@ STAFF_LINKS = [
         "url": "integrity_staff:index",
         "order": 70,
         "roles": {Role.DISCIPLINE_INSPECTOR},
+        # Administrators are kept out of tip-offs: no link that would lead them to a refusal.
+        "exclusive": True,
     }
 ]

@@ -4,6 +4,7 @@ An app that has pages to show declares them in `massline/<app>/nav.py` (see docs
 
     PUBLIC_LINKS = [{"label": _("Submit a demand"), "url": "cases:submit", "order": 10}]
     STAFF_LINKS = [{"label": _("Work queue"), "url": "cases:queue", "roles": {Role.HANDLER}}]
+    # "exclusive": True hides a link from administrators too, for pages only those roles may open.
     STAFF_HOME_PANELS = [my_queue_panel]  # callables: request -> HTML (or None to show nothing)
 
 The web shell reads those modules (web sits on top of the other apps, so they never import it) and
@@ -24,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 from massline.org.selectors import user_scope
 
 NAV_MODULE = "nav"
-LINK_KEYS = {"label", "url", "order", "roles", "description"}
+LINK_KEYS = {"label", "url", "order", "roles", "description", "exclusive"}
 DEFAULT_ORDER = 100
 
 
@@ -125,7 +126,10 @@ def staff_links(request):
         )
     for x in app_nav().staff_links:
         roles = set(x.get("roles", ()))
-        if roles and not (scope.everything or scope.roles & roles):
+        # An administrator sees every link, except those whose pages are for the roles alone
+        # ("exclusive": the tip-offs, which administrators must never read).
+        sees_all = scope.everything and not x.get("exclusive")
+        if roles and not (sees_all or scope.roles & roles):
             continue
         entries.append(
             (x.get("order", DEFAULT_ORDER), x["label"], reverse(x["url"]), x.get("description", ""), False)

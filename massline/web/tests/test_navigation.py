@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 
 from massline.org.choices import Role
@@ -151,3 +152,13 @@ def rf_user():
         return request
 
     return make
+
+
+@pytest.mark.django_db
+def test_an_exclusive_link_is_hidden_from_administrators_too(rf_user, admin_user, inspector):
+    # The tip-offs' pages refuse administrators, so their link is not shown to them either.
+    with translation.override("en"):
+        admin = [str(link.label) for link in navigation.staff_links(rf_user(admin_user, "/staff/"))]
+        readers = [str(link.label) for link in navigation.staff_links(rf_user(inspector, "/staff/"))]
+    assert "Tip-offs" not in admin
+    assert "Tip-offs" in readers
