@@ -324,6 +324,8 @@ MASSLINE_PUBLIC_URL = _env(env.str, "MASSLINE_PUBLIC_URL", default="")
 MASSLINE_ATTACHMENT_MAX_BYTES = _env(env.int, "MASSLINE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 MASSLINE_ATTACHMENT_MAX_COUNT = _env(env.int, "MASSLINE_ATTACHMENT_MAX_COUNT", default=5)
 # A demand's coordinates are matched to the nearest region centre within this distance (km).
+# Country of phone numbers written without a country code (ISO 3166 alpha-2), for E.164 storage.
+MASSLINE_PHONE_REGION = _env(env.str, "MASSLINE_PHONE_REGION", default="CN").upper()
 MASSLINE_REGION_MATCH_KM = _env(env.float, "MASSLINE_REGION_MATCH_KM", default=25.0)
 # SMS to citizens: "logging" (development) or "http" (a gateway taking JSON {to, text} with a bearer token).
 MASSLINE_SMS_BACKEND = _env(env.str, "MASSLINE_SMS_BACKEND", default="logging")

@@ -2,6 +2,8 @@
 
 import re
 
+import phonenumbers
+
 _PHONE = re.compile(r"(?<!\d)(\+?\d[\d\- ]{6,}\d)(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _ID_CARD = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -17,9 +19,22 @@ def mask_name(name):
     return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split())
 
 
+def _national_digits(phone):
+    """The digits of `phone` without its country code when it is written in E.164 (+8613812345678)."""
+    phone = (phone or "").strip()
+    if phone.startswith("+"):
+        try:
+            number = phonenumbers.parse(phone, None)
+        except phonenumbers.NumberParseException:
+            pass
+        else:
+            return str(number.national_number)
+    return re.sub(r"\D", "", phone)
+
+
 def mask_phone(phone):
-    """13812345678 -> 138****5678; short numbers keep only their last two digits."""
-    digits = re.sub(r"\D", "", phone or "")
+    """13812345678 and +8613812345678 -> 138****5678; short numbers keep only their last two digits."""
+    digits = _national_digits(phone)
     head = 3 if len(digits) >= 11 else 0
     tail = 4 if len(digits) >= 7 else 2
     if len(digits) <= tail:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.lib.phones import phone_key
 from massline.org.choices import RegionLevel, Role, UnitKind
 from massline.org.models import Citizen, Region, Unit
 from massline.org.selectors import user_scope
@@ -172,9 +173,9 @@ def _text(value, *, field, limit, required, label):
 
 
 def normalise_phone(phone):
-    """The number as dialled: digits with a leading + kept, spaces, dashes and brackets dropped."""
-    phone = (phone or "").strip()
-    return ("+" if phone.startswith("+") else "") + re.sub(r"\D", "", phone)
+    """The number as stored and looked up: E.164 (massline.lib.phones), so "+86 138…" and "138…" are one
+    caller; a number phonenumbers cannot read keeps its digits."""
+    return phone_key(phone)
 
 
 def _phone(value):
