@@ -19,6 +19,7 @@ from ninja.openapi.docs import Swagger
 from massline.audit.services import audit_record_read
 from massline.cases import selectors as case_selectors
 from massline.cases import selectors_public
+from massline.cases.actors import case_allowed_actions
 from massline.cases.choices import OPEN_STATUSES, CaseStatus, EventKind
 from massline.cases.models import Case, Category, Extension
 from massline.lib.errors import DomainError, NotFound
@@ -541,6 +542,7 @@ def staff_demand_detail(request, id: Id, response: HttpResponse):
     )
     if citizen is not None:
         audit_record_read(obj=case, actor=request.auth, fields=["name", "phone", "email"], purpose="api")
+    body["allowed_actions"] = case_allowed_actions(user=request.auth, case=case)
     return body
 
 

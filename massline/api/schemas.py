@@ -199,6 +199,11 @@ class StaffDemandOut(Schema):
 
 class StaffDemandDetailOut(StaffDemandOut):
     citizen: CitizenOut | None
+    allowed_actions: list[str] = Field(
+        ...,
+        description="What the token's official may do on it now, from the actions table (docs/cases.md): "
+        "dispatch, sign, return, reply, extension_request, rate … (the same as the staff page's buttons).",
+    )
 
 
 class StaffDemandPage(Schema):

@@ -24,6 +24,7 @@ from massline.org.models import Citizen, Region, Unit
 from massline.org.selectors import user_scope
 from massline.org.services import citizen_create
 
+from ..actions import SYSTEM_MOVES
 from ..choices import CaseStatus, CaseType, Channel, EventKind, Urgency
 from ..errors import InvalidTransition
 from ..masking import mask_public
@@ -537,7 +538,7 @@ def case_answer_directly(*, case, article, by, at=None):
             ),
             field="type",
         )
-    if case.status != CaseStatus.RECEIVED:
+    if case.status not in SYSTEM_MOVES["answer_directly"].statuses:
         raise InvalidTransition(
             _(
                 "Only a newly received demand can be answered directly; this one is “%(status)s”. "
