@@ -259,6 +259,9 @@ SECURE_HSTS_PRELOAD = _strict_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session ends this many hours after login (a working day), whatever the browser does.
+MASSLINE_SESSION_HOURS = _env(env.float, "MASSLINE_SESSION_HOURS", default=8.0)
+SESSION_COOKIE_AGE = int(MASSLINE_SESSION_HOURS * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
