@@ -311,6 +311,8 @@ MASSLINE_DATA_DIR = Path(_env(env.str, "MASSLINE_DATA_DIR", default=str(BASE_DIR
 MASSLINE_REOPEN_LIMIT = _env(env.int, "MASSLINE_REOPEN_LIMIT", default=1)
 # Days after the reply after which an unrated demand closes as "not rated".
 MASSLINE_AUTO_CLOSE_DAYS = _env(env.int, "MASSLINE_AUTO_CLOSE_DAYS", default=7)
+# Citizens' contact data is erased this many days after their last demand closed (docs/reliability.md).
+MASSLINE_CONTACT_RETENTION_DAYS = _env(env.int, "MASSLINE_CONTACT_RETENTION_DAYS", default=3 * 365)
 # Working hours between the rungs of the escalation ladder (reminder, warning, listing, accountability).
 MASSLINE_ESCALATION_STEP_HOURS = _env(env.float, "MASSLINE_ESCALATION_STEP_HOURS", default=4.0)
 # Local hour at which officials get the daily digest of what falls due.

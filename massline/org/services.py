@@ -549,6 +549,24 @@ def citizen_update(*, citizen: Citizen, changes: Mapping[str, Any], by: User | N
 
 
 @transaction.atomic
+def citizen_erase(*, citizen: Citizen, reason: str, by: User | None) -> Citizen:
+    """Erase a citizen's contact details but keep the record their demands point to (retention, or the
+    citizen's own request); the audit event names the fields and the reason, never the old values."""
+    fields = [name for name in ("name", "phone", "email", "address") if getattr(citizen, name)]
+    for name in fields:
+        setattr(citizen, name, "")
+    citizen.save(update_fields=fields or None)
+    audit_record(
+        action="org.citizen.erase",
+        obj=citizen,
+        actor=by,
+        changes={},
+        details={"fields": fields, "reason": reason},
+    )
+    return citizen
+
+
+@transaction.atomic
 def citizen_delete(*, citizen: Citizen, by: User | None) -> None:
     """Erase a citizen's contact details (the audit event keeps only that it happened)."""
     pk, label = citizen.pk, str(citizen)
