@@ -96,3 +96,9 @@ bench-intake: install
 .PHONY: bench-load
 bench-load: install
 	DEBUG=true $(BIN)/python -m bench.load $(BENCH_ARGS)
+
+# Crash safety: bench-load's clients while a web worker and the worker process are SIGKILLed and PostgreSQL
+# (a cluster of its own on port 5440, created by the script) restarts; the same counts plus the audit chain.
+.PHONY: bench-crash
+bench-crash: install
+	DEBUG=true $(BIN)/python -m bench.load.crash $(BENCH_ARGS)

@@ -170,7 +170,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return fp
 
 
-def run_clients(base, api_key, *, seconds, clients):
+def run_clients(base, api_key, *, seconds, clients, retries=RETRIES):
     acknowledged = {}
     latencies = []
     errors = Counter()
@@ -184,7 +184,7 @@ def run_clients(base, api_key, *, seconds, clients):
         while time.monotonic() < stop:
             channel = channels[rng.randrange(3)]
             key = uuid.uuid4().hex
-            for _attempt in range(RETRIES):
+            for _attempt in range(retries):
                 started = time.monotonic()
                 try:
                     ok = client.submit(channel, key)
@@ -202,6 +202,7 @@ def run_clients(base, api_key, *, seconds, clients):
                     break
                 with lock:
                     errors[f"{channel}_not_acknowledged"] += 1
+                time.sleep(0.2 * (_attempt + 1))  # back off: a restarting server or database needs a moment
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
     started = time.monotonic()
