@@ -65,6 +65,9 @@ def server_env(url):
         "MASSLINE_API_RATE_LIMIT": "0",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "massline.settings",
+        # As in production: a worker that dies (the crash script kills one) is started again.
+        "GRANIAN_RESPAWN_FAILED_WORKERS": "true",
+        "GRANIAN_RESPAWN_INTERVAL": "0.5",
     }
 
 

@@ -37,7 +37,7 @@ def ensure_cluster():
             check=True, capture_output=True,
         )  # fmt: skip
         subprocess.run(
-            ["pg_conftool", *CLUSTER, "set", "listen_addresses", "127.0.0.1"], check=True, capture_output=True
+            ["pg_conftool", *CLUSTER, "set", "listen_addresses", "localhost"], check=True, capture_output=True
         )
     subprocess.run(["pg_ctlcluster", *CLUSTER, "start"], capture_output=True, check=False)
     import psycopg

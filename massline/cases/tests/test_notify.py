@@ -92,7 +92,7 @@ def test_a_demand_is_acknowledged_by_sms_and_email_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         case = _submit(citizen_phone="13800001111", citizen_email="x@example.org", language="en")
         assert gateway.received == [] and mail.outbox == []
-    assert gateway.received[0]["body"]["to"] == "13800001111"
+    assert gateway.received[0]["body"]["to"] == "+8613800001111"  # stored and sent in E.164
     assert case.tracking_code in gateway.received[0]["body"]["text"]
     assert mail.outbox[0].to == ["x@example.org"]
 
