@@ -94,3 +94,16 @@ bench-intake: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
 		{ echo "bench-intake needs wrk: apt-get install wrk"; exit 1; }
 	DEBUG=true $(BIN)/python -m bench.intake_open311 $(BENCH_ARGS)
+
+# Load without loss: granian (several workers) on PostgreSQL with `massline worker`, concurrent clients over
+# the public form, the JSON API and Open311 with idempotency keys and retries, 127.0.0.1 only, bounded time.
+# The last line is one JSON object: acknowledged, stored, lost, duplicates, requests_per_second, p50_ms, p99_ms.
+.PHONY: bench-load
+bench-load: install
+	DEBUG=true $(BIN)/python -m bench.load $(BENCH_ARGS)
+
+# Crash safety: bench-load's clients while a web worker and the worker process are SIGKILLed and PostgreSQL
+# (a cluster of its own on port 5440, created by the script) restarts; the same counts plus the audit chain.
+.PHONY: bench-crash
+bench-crash: install
+	DEBUG=true $(BIN)/python -m bench.load.crash $(BENCH_ARGS)

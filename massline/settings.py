@@ -267,6 +267,9 @@ SECURE_HSTS_PRELOAD = _strict_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session ends this many hours after login (a working day), whatever the browser does.
+MASSLINE_SESSION_HOURS = _env(env.float, "MASSLINE_SESSION_HOURS", default=8.0)
+SESSION_COOKIE_AGE = int(MASSLINE_SESSION_HOURS * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -338,6 +341,8 @@ MASSLINE_DATA_DIR = Path(_env(env.str, "MASSLINE_DATA_DIR", default=str(BASE_DIR
 MASSLINE_REOPEN_LIMIT = _env(env.int, "MASSLINE_REOPEN_LIMIT", default=1)
 # Days after the reply after which an unrated demand closes as "not rated".
 MASSLINE_AUTO_CLOSE_DAYS = _env(env.int, "MASSLINE_AUTO_CLOSE_DAYS", default=7)
+# Citizens' contact data is erased this many days after their last demand closed (docs/reliability.md).
+MASSLINE_CONTACT_RETENTION_DAYS = _env(env.int, "MASSLINE_CONTACT_RETENTION_DAYS", default=3 * 365)
 # Working hours between the rungs of the escalation ladder (reminder, warning, listing, accountability).
 MASSLINE_ESCALATION_STEP_HOURS = _env(env.float, "MASSLINE_ESCALATION_STEP_HOURS", default=4.0)
 # How many demands the clock worker claims and acts on in one transaction.
@@ -358,6 +363,8 @@ MASSLINE_PUBLIC_URL = _env(env.str, "MASSLINE_PUBLIC_URL", default="")
 MASSLINE_ATTACHMENT_MAX_BYTES = _env(env.int, "MASSLINE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 MASSLINE_ATTACHMENT_MAX_COUNT = _env(env.int, "MASSLINE_ATTACHMENT_MAX_COUNT", default=5)
 # A demand's coordinates are matched to the nearest region centre within this distance (km).
+# Country of phone numbers written without a country code (ISO 3166 alpha-2), for E.164 storage.
+MASSLINE_PHONE_REGION = _env(env.str, "MASSLINE_PHONE_REGION", default="CN").upper()
 MASSLINE_REGION_MATCH_KM = _env(env.float, "MASSLINE_REGION_MATCH_KM", default=25.0)
 # SMS to citizens: "logging" (development) or "http" (a gateway taking JSON {to, text} with a bearer token).
 MASSLINE_SMS_BACKEND = _env(env.str, "MASSLINE_SMS_BACKEND", default="logging")

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -19,6 +19,7 @@ from ninja.openapi.docs import Swagger
 from massline.audit.services import audit_record_read
 from massline.cases import selectors as case_selectors
 from massline.cases import selectors_public
+from massline.cases.actors import case_allowed_actions
 from massline.cases.choices import OPEN_STATUSES, CaseStatus, EventKind
 from massline.cases.models import Case, Category, Extension
 from massline.lib.errors import DomainError, NotFound
@@ -46,6 +47,7 @@ ERRORS = {
     403: s.ErrorOut,
     404: s.ErrorOut,
     409: s.ErrorOut,
+    412: s.ErrorOut,
     422: s.ErrorOut,
     429: s.ErrorOut,
 }
@@ -53,6 +55,14 @@ PUBLIC_ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 404: s.ErrorOut, 422: s.Error
 PAGE_SIZE_MAX = 100
 MAX_ID = 2**53
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=200,
+        description='The demand\'s version as its ETag ("3"): the write is refused with 412 if it changed.',
+    ),
+]
 
 
 def _error(request, status, code, message, details=None):
@@ -192,6 +202,55 @@ def _unit(code):
 
 def _staff_case(request, pk):
     return case_selectors.case_get_for_staff(user=request.auth, pk=pk)
+
+
+def _etag(case):
+    return f'"{case.version}"'
+
+
+def _if_match_versions(header):
+    """The versions an If-Match header names (None for "*"); 400 for one that is not a list of ETags."""
+    if header.strip() == "*":
+        return None
+    versions = set()
+    for part in header.split(","):
+        tag = part.strip().removeprefix("W/").strip()
+        if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+            tag = tag[1:-1]
+        if not tag.isdigit() or len(tag) > 12:
+            raise DomainError(
+                _('If-Match must name the demand\'s version as its ETag, for example "3".'),
+                code="invalid_if_match",
+            )
+        versions.add(int(tag))
+    return versions
+
+
+def _expect_version(case, *, if_match, version):
+    """Optimistic concurrency of every write: refuse it when the client's copy of `case` is stale.
+
+    A stale If-Match answers 412 (RFC 9110), a stale `version` in the body 409. When the client named the
+    version it read, the service's conditional update is guarded by that version, so a change landing
+    between this check and the write is refused as a concurrent update (409) instead of overwritten.
+    """
+    if if_match is not None:
+        versions = _if_match_versions(if_match)
+        if versions is not None and case.version not in versions:
+            raise StaleVersion(status=412, current=case.version)
+    if version is not None and version != case.version:
+        raise StaleVersion(status=409, current=case.version)
+
+
+class StaleVersion(DomainError):
+    code = "stale_version"
+
+    def __init__(self, *, status, current):
+        super().__init__(
+            _("Someone changed this demand since you read it (it is now version %(version)d): read it again.")
+            % {"version": current}
+        )
+        self.status = status
+        self.current = current
 
 
 # --- reference data and statistics ---------------------------------------------------------------------
@@ -472,9 +531,11 @@ def staff_demand_list(
 
 
 @staff.get("/demands/{id}", response={200: s.StaffDemandDetailOut, **ERRORS})
-def staff_demand_detail(request, id: Id):
-    """One demand in scope with the citizen's contact (the read is logged); 404 outside the scope."""
+def staff_demand_detail(request, id: Id, response: HttpResponse):
+    """One demand in scope with the citizen's contact (the read is logged); 404 outside the scope. Its
+    ETag is the demand's version: send it back as If-Match (or `version` in the body) with a write."""
     case = _staff_case(request, id)
+    response.headers["ETag"] = _etag(case)
     body = _staff_out(case)
     citizen = case.citizen
     body["citizen"] = (
@@ -484,6 +545,7 @@ def staff_demand_detail(request, id: Id):
     )
     if citizen is not None:
         audit_record_read(obj=case, actor=request.auth, fields=["name", "phone", "email"], purpose="api")
+    body["allowed_actions"] = case_allowed_actions(user=request.auth, case=case)
     return body
 
 
@@ -506,63 +568,71 @@ def staff_demand_timeline(request, id: Id):
     ]
 
 
-def _after_action(request, case):
-    return _staff_out(_staff_case(request, case.pk))
+def _after_action(request, case, response):
+    case = _staff_case(request, case.pk)
+    response.headers["ETag"] = _etag(case)
+    return _staff_out(case)
 
 
 @staff.post("/demands/{id}/dispatch", response={200: s.StaffDemandOut, **ERRORS})
-def staff_dispatch(request, id: Id, payload: s.DispatchIn):
+def staff_dispatch(request, id: Id, payload: s.DispatchIn, response: HttpResponse, if_match: IfMatch = None):
     """Send a new demand to its lead unit (and co-handling units) — dispatchers (派单)."""
     from massline.cases.services.handling import case_dispatch
 
     case = _staff_case(request, id)
+    _expect_version(case, if_match=if_match, version=payload.version)
     co_units = [_unit(code) for code in payload.co_units]
     case_dispatch(
         case=case, lead_unit=_unit(payload.lead_unit), co_units=co_units, by=request.auth, note=payload.note
     )
-    return _after_action(request, case)
+    return _after_action(request, case, response)
 
 
 @staff.post("/demands/{id}/sign", response={200: s.StaffDemandOut, **ERRORS})
-def staff_sign(request, id: Id, payload: s.SignIn):
+def staff_sign(request, id: Id, payload: s.SignIn, response: HttpResponse, if_match: IfMatch = None):
     """The unit signs for the demand (签收)."""
     from massline.cases.services.handling import case_sign
 
     case = _staff_case(request, id)
+    _expect_version(case, if_match=if_match, version=payload.version)
     case_sign(case=case, unit=_unit(payload.unit), by=request.auth)
-    return _after_action(request, case)
+    return _after_action(request, case, response)
 
 
 @staff.post("/demands/{id}/return", response={200: s.StaffDemandOut, **ERRORS})
-def staff_return(request, id: Id, payload: s.ReturnIn):
+def staff_return(request, id: Id, payload: s.ReturnIn, response: HttpResponse, if_match: IfMatch = None):
     """The lead unit returns the demand to the centre with a reason (退单)."""
     from massline.cases.services.handling import case_return
 
     case = _staff_case(request, id)
+    _expect_version(case, if_match=if_match, version=payload.version)
     case_return(
         case=case, unit=_unit(payload.unit), reason=payload.reason, note=payload.note, by=request.auth
     )
-    return _after_action(request, case)
+    return _after_action(request, case, response)
 
 
 @staff.post("/demands/{id}/reply", response={200: s.StaffDemandOut, **ERRORS})
-def staff_reply(request, id: Id, payload: s.ReplyIn):
+def staff_reply(request, id: Id, payload: s.ReplyIn, response: HttpResponse, if_match: IfMatch = None):
     """The lead unit answers the citizen (答复)."""
     from massline.cases.services.handling import case_reply
 
     case = _staff_case(request, id)
+    _expect_version(case, if_match=if_match, version=payload.version)
     case_reply(case=case, text=payload.text, by=request.auth)
-    return _after_action(request, case)
+    return _after_action(request, case, response)
 
 
 @staff.post("/demands/{id}/extend", response={200: s.ExtensionOut, **ERRORS})
-def staff_extend(request, id: Id, payload: s.ExtendIn):
+def staff_extend(request, id: Id, payload: s.ExtendIn, response: HttpResponse, if_match: IfMatch = None):
     """The lead unit asks the centre for more time (延期申请), in the reply clock's unit."""
     from massline.cases.services.handling import extension_request
 
     case = _staff_case(request, id)
+    _expect_version(case, if_match=if_match, version=payload.version)
     extension = extension_request(case=case, amount=payload.amount, reason=payload.reason, by=request.auth)
     extension = Extension.objects.get(pk=extension.pk)
+    response.headers["ETag"] = _etag(_staff_case(request, id))
     return {
         "id": extension.pk,
         "amount": extension.amount,
@@ -573,11 +643,12 @@ def staff_extend(request, id: Id, payload: s.ExtendIn):
 
 
 @staff.post("/demands/{id}/rate", response={200: s.StaffDemandOut, **ERRORS})
-def staff_rate(request, id: Id, payload: s.RateIn):
+def staff_rate(request, id: Id, payload: s.RateIn, response: HttpResponse, if_match: IfMatch = None):
     """An operator or dispatcher records the citizen's rating taken by phone (回访)."""
     from massline.cases.services.visit import case_rate
 
     case = _staff_case(request, id)
+    _expect_version(case, if_match=if_match, version=payload.version)
     case_rate(
         case=case,
         resolved=payload.resolved,
@@ -586,7 +657,7 @@ def staff_rate(request, id: Id, payload: s.RateIn):
         by=request.auth,
         via="phone",
     )
-    return _after_action(request, case)
+    return _after_action(request, case, response)
 
 
 api.add_router("/", reference)

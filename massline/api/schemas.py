@@ -205,6 +205,11 @@ class StaffDemandOut(Schema):
 
 class StaffDemandDetailOut(StaffDemandOut):
     citizen: CitizenOut | None
+    allowed_actions: list[str] = Field(
+        ...,
+        description="What the token's official may do on it now, from the actions table (docs/cases.md): "
+        "dispatch, sign, return, reply, extension_request, rate … (the same as the staff page's buttons).",
+    )
 
 
 class StaffDemandPage(Schema):
@@ -233,27 +238,34 @@ class StaffEventOut(Schema):
 # --- staff actions -------------------------------------------------------------------------------------
 
 
-class DispatchIn(Schema):
+class VersionedIn(Schema):
+    """A write on a demand: `version` (or the If-Match header) is the version the client read; a stale one
+    is refused (409; 412 for If-Match) instead of overwriting someone else's change."""
+
+    version: Annotated[int | None, Field(ge=1, le=2**31)] = None
+
+
+class DispatchIn(VersionedIn):
     lead_unit: Code
     co_units: Annotated[list[Code], Field(max_length=20)] = []
     note: Annotated[Text, Field(max_length=1000)] = ""
 
 
-class SignIn(Schema):
+class SignIn(VersionedIn):
     unit: Code
 
 
-class ReturnIn(Schema):
+class ReturnIn(VersionedIn):
     unit: Code
     reason: ReturnReasonName
     note: Annotated[Text, Field(min_length=1, max_length=1000)]
 
 
-class ReplyIn(Schema):
+class ReplyIn(VersionedIn):
     text: Annotated[Text, Field(min_length=1, max_length=4000)]
 
 
-class ExtendIn(Schema):
+class ExtendIn(VersionedIn):
     amount: Annotated[Decimal, Field(gt=0, le=1000, max_digits=7, decimal_places=2)]
     reason: Annotated[Text, Field(min_length=1, max_length=1000)]
 
@@ -266,11 +278,17 @@ class ExtensionOut(Schema):
     requested_at: datetime
 
 
-class RateIn(Schema):
+class RatingFields(Schema):
     resolved: bool
     satisfaction: RatingName
     comment: Annotated[Text, Field(max_length=1000)] = ""
 
 
-class PublicRateIn(RateIn):
+class RateIn(RatingFields, VersionedIn):
+    pass
+
+
+class PublicRateIn(RatingFields):
+    """The citizen's own rating: one per reply, so the demand's status guards it, not a version."""
+
     tracking_code: Annotated[Text, Field(min_length=1, max_length=16)]

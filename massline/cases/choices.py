@@ -44,16 +44,6 @@ OPEN_STATUSES = frozenset(
 # What the dispatcher's queue may list when filtered by status: everything but closed demands.
 QUEUE_STATUSES = OPEN_STATUSES | {CaseStatus.REPLIED}
 
-# The demand's life (DESIGN.md): status → the statuses a service may move it to.
-TRANSITIONS = {
-    CaseStatus.RECEIVED: {CaseStatus.DISPATCHED, CaseStatus.REPLIED, CaseStatus.CLOSED},
-    CaseStatus.DISPATCHED: {CaseStatus.IN_PROGRESS, CaseStatus.ARBITRATION, CaseStatus.DISPATCHED},
-    CaseStatus.ARBITRATION: {CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS},
-    CaseStatus.IN_PROGRESS: {CaseStatus.REPLIED, CaseStatus.DISPATCHED, CaseStatus.ARBITRATION},
-    CaseStatus.REPLIED: {CaseStatus.CLOSED, CaseStatus.IN_PROGRESS},
-    CaseStatus.CLOSED: set(),
-}
-
 
 class ReturnReason(models.TextChoices):
     NOT_OUR_AREA = "not_our_area", _("Not our area")

@@ -44,6 +44,16 @@ def new_tracking_code():
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
 
 
+PUBLIC_ID_LETTERS = "abcdefghjkmnpqrstuvwxyz"
+PUBLIC_ID_ALPHABET = PUBLIC_ID_LETTERS + "23456789"
+
+
+def new_public_id():
+    """A demand's id in open interfaces (Open311's service_request_id): random, so it tells nothing of the
+    centre's volume and cannot be walked; it opens with a letter, so it never reads as an old numeric id."""
+    return secrets.choice(PUBLIC_ID_LETTERS) + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(13))
+
+
 class Category(TreeMixin, BilingualNameMixin):
     """A node of the category tree (一级/二级/三级分类) with its default handling unit."""
 
@@ -163,6 +173,8 @@ class Case(models.Model):
 
     # Unique through Meta.constraints: a plain unique index, without the LIKE index `unique=True` adds.
     tracking_code = models.CharField(_("tracking code"), max_length=16, default=new_tracking_code)
+    # Not secret (unlike the tracking code, which proves the citizen's ownership): only unguessable.
+    public_id = models.CharField(_("public id"), max_length=16, default=new_public_id, editable=False)
     # NULL: submitted without a key (unique among the demands that have one).
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=100, null=True, blank=True
@@ -356,6 +368,7 @@ class Case(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["tracking_code"], name="cases_unique_tracking_code"),
+            models.UniqueConstraint(fields=["public_id"], name="cases_unique_public_id"),
             models.UniqueConstraint(
                 fields=["idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),

@@ -6,7 +6,6 @@ as the page with the message and the form as typed, with the error's 4xx status;
 demand's panel only, so an action re-renders the panel in place.
 """
 
-from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -28,11 +27,8 @@ from massline.org.selectors import user_scope
 
 from . import forms_staff as f
 from . import selectors
+from .actors import actor_for, offered_actions
 from .choices import (
-    ACTIVE_ASSIGNMENT_STATUSES,
-    AssignmentRole,
-    AssignmentStatus,
-    CaseStatus,
     ExclusionDecision,
     ExtensionStatus,
 )
@@ -173,46 +169,6 @@ def _supervision_with_status(request, status):
 # --- one demand ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Actor:
-    """What the signed-in official may do on this demand (the services check again)."""
-
-    dispatcher: bool = False
-    operator: bool = False
-    supervisor: bool = False
-    lead_unit: object = None  # the lead unit if the user acts for it and it has signed
-    pending_unit: object = None  # a unit of the user with an assignment awaiting signature
-    co_unit: object = None  # a co-handling unit of the user (active)
-    returnable: bool = False
-    unit_member: bool = False
-
-
-def _actor(user, case, assignments):
-    scope = user_scope(user)
-    actor = Actor(
-        dispatcher=scope.has_role(Role.DISPATCHER),
-        operator=scope.has_role(Role.OPERATOR, Role.DISPATCHER),
-        supervisor=scope.has_role(Role.SUPERVISOR),
-    )
-    for a in assignments:
-        if a.status not in ACTIVE_ASSIGNMENT_STATUSES or not handling_rules.is_unit_member(user, a.unit):
-            continue
-        actor.unit_member = True
-        if a.status == AssignmentStatus.PENDING and actor.pending_unit is None:
-            actor.pending_unit = a.unit
-        if a.role == AssignmentRole.LEAD:
-            actor.returnable = not a.forced
-            if a.status == AssignmentStatus.SIGNED:
-                actor.lead_unit = a.unit
-        elif a.role == AssignmentRole.CO:
-            actor.co_unit = a.unit
-    if not actor.unit_member:
-        actor.unit_member = any(
-            handling_rules.is_unit_member(user, u) for u in (case.lead_unit, case.first_unit) if u is not None
-        )
-    return actor
-
-
 FORMS = {
     "dispatch": f.DispatchForm,
     "sign": None,
@@ -257,68 +213,15 @@ ACTION_LABELS = {
 }
 
 
-def _available(case, actor, *, pending_extension, pending_review):
-    """The actions to offer, in the order they are shown."""
-    status = case.status
-    in_thread = case.thread_id is not None
-    offer = []
-    if actor.dispatcher and status == CaseStatus.RECEIVED and not in_thread:
-        offer.append("dispatch")
-    if actor.pending_unit is not None and not in_thread:
-        offer.append("sign")
-    if actor.dispatcher and status == CaseStatus.ARBITRATION:
-        offer.append("arbitrate")
-    if actor.lead_unit is not None and status == CaseStatus.IN_PROGRESS:
-        offer += ["contact", "reply"]
-    if actor.co_unit is not None and status == CaseStatus.IN_PROGRESS:
-        offer.append("co_reply")
-    if actor.lead_unit is not None and status == CaseStatus.IN_PROGRESS:
-        clock_state = case.reply_clock.state if case.reply_clock_id else None
-        offer.append("resume" if clock_state == "paused" else "pause")
-        if not pending_extension:
-            offer.append("extension_request")
-    if actor.dispatcher and pending_extension:
-        offer.append("extension_decide")
-    if (
-        (actor.lead_unit or actor.pending_unit)
-        and actor.returnable
-        and status
-        in (
-            CaseStatus.DISPATCHED,
-            CaseStatus.IN_PROGRESS,
-        )
-    ):
-        offer.append("return")
-    if actor.dispatcher and status in (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS) and not in_thread:
-        offer.append("transfer")
-    if (actor.lead_unit or actor.dispatcher or actor.supervisor) and status in (
-        CaseStatus.DISPATCHED,
-        CaseStatus.IN_PROGRESS,
-        CaseStatus.ARBITRATION,
-    ):
-        offer.append("note")
-    if actor.operator and status == CaseStatus.REPLIED:
-        offer.append("rate")
-    if (actor.operator or actor.unit_member) and not case.duplicate_of_id:
-        offer.append("link")
-    if actor.dispatcher and status not in (CaseStatus.REPLIED, CaseStatus.CLOSED) and not in_thread:
-        offer.append("merge")
-    if (actor.dispatcher or actor.unit_member) and not case.excluded_from_appraisal and not pending_review:
-        offer.append("exclusion_request")
-    if actor.supervisor and pending_review:
-        offer.append("exclusion_decide")
-    return offer
-
-
 def _panel_context(request, case, bound=None):
     user = request.user
     assignments = list(selectors.case_assignments(case=case))
-    actor = _actor(user, case, assignments)
+    actor = actor_for(user, case, assignments)
     extensions = list(selectors.case_extensions(case=case))
     pending_extension = next((e for e in extensions if e.status == ExtensionStatus.REQUESTED), None)
     related = selectors.case_related(case=case)
     pending_review = next((r for r in related["reviews"] if r.decision == ExclusionDecision.REQUESTED), None)
-    offer = _available(case, actor, pending_extension=pending_extension, pending_review=pending_review)
+    offer = offered_actions(case, actor, pending_extension=pending_extension, pending_review=pending_review)
     forms = {}
     for name in offer:
         form_class = FORMS[name]
@@ -386,7 +289,7 @@ def detail(request, pk):
 def _run(name, request, case, data):
     """Call the service for action `name` with the form's cleaned `data`."""
     user = request.user
-    actor = _actor(user, case, list(selectors.case_assignments(case=case)))
+    actor = actor_for(user, case, list(selectors.case_assignments(case=case)))
     if name == "dispatch":
         handling.case_dispatch(
             case=case, lead_unit=data["lead_unit"], co_units=data["co_units"], by=user, note=data["note"]

@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 from massline.audit.services import audit_record
 from massline.lib.masking import mask_text
 
-from .choices import TRANSITIONS, CaseStatus
+from .actions import transitions
+from .choices import CaseStatus
 from .errors import ConcurrentUpdate, InvalidTransition
 from .models import Case, CaseEvent
+
+# status → the statuses an action of the actions table (or a system move) takes a demand to.
+TRANSITIONS = transitions()
 
 
 def check_transition(case, to):

@@ -62,15 +62,21 @@ def _coordinate(value):
 
 
 class ExpectedTimes:
-    """Expected reply time of demands, with the policy lookups shared across one response."""
+    """Expected reply time of demands, with the policy lookups shared across one response.
 
-    def __init__(self):
+    The reply clock starts when the lead unit signs, so before that the estimate counts the reply time
+    from the latest moment the unit must sign: the signing deadline of a dispatched demand; for one not
+    yet (or again not) dispatched, the signing time counted from now, when it could be dispatched.
+    """
+
+    def __init__(self, now=None):
         self._policies = {}
+        self.now = now or timezone.now()
 
     def __call__(self, case):
         if case.due_reply_at:
             return case.due_reply_at
-        if case.status not in (CaseStatus.RECEIVED, CaseStatus.DISPATCHED):
+        if case.status not in (CaseStatus.RECEIVED, CaseStatus.DISPATCHED, CaseStatus.ARBITRATION):
             return None
         key = (case.category_id, case.urgency)
         if key not in self._policies:
@@ -82,7 +88,13 @@ class ExpectedTimes:
         if policy is None:
             return None
         try:
-            return stage_due(policy=policy, stage=ClockStage.REPLY, start=case.received_at)
+            if case.status == CaseStatus.DISPATCHED and case.due_sign_at:
+                sign_by = max(case.due_sign_at, self.now)
+            else:
+                sign_by = stage_due(
+                    policy=policy, stage=ClockStage.SIGN, start=max(case.received_at, self.now)
+                )
+            return stage_due(policy=policy, stage=ClockStage.REPLY, start=sign_by)
         except DomainError:  # no working calendar for that year: the client gets no estimate, not an error
             return None
 
@@ -103,8 +115,10 @@ def media_url(case):
 
 
 def last_change(case):
-    """When the demand's public state last changed (also right for imported history, stored in one go)."""
+    """When the demand's public state last changed: its latest public event (transfers and extensions
+    included, when public_requests() annotated it) or stamp (imported history is stored in one go)."""
     stamps = [
+        getattr(case, "last_public_event_at", None),
         case.received_at,
         case.dispatched_at,
         case.signed_at,
@@ -120,7 +134,7 @@ def request_fields(case, *, expected, service_notice="", extensions=False):
     """The GeoReport v2 fields of one demand, in the specification's order."""
     status = OPEN311_STATUS[CaseStatus(case.status)]
     fields = {
-        "service_request_id": str(case.pk),
+        "service_request_id": case.public_id,
         "status": status,
         "status_notes": mask_public(case.reply, names=_names(case)) if status == "closed" else "",
         "service_name": case.category.label if case.category_id else "",
@@ -159,7 +173,7 @@ def update_fields(event):
     """One entry of mySociety's servicerequestupdates."""
     return {
         "update_id": str(event.pk),
-        "service_request_id": str(event.case_id),
+        "service_request_id": event.case_public_id,
         "status": UPDATE_STATUS.get(EventKind(event.kind), "open"),
         "updated_datetime": w3c(event.at),
         "description": mask_public(event.public_note) or str(EventKind(event.kind).label),

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext as _
 
 from massline.cases.models import Case, CaseEvent, Category
 
@@ -48,6 +49,8 @@ class ServiceSpec:
         return self.category.code
 
 
+# A demand's public id (cases.models.new_public_id): checked before it reaches the database.
+PUBLIC_ID_SHAPE = re.compile(r"^[a-z][a-z0-9]{1,15}$")
 # What secrets.token_urlsafe produces: anything else is refused before it reaches the cache or database.
 KEY_SHAPE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -93,10 +96,44 @@ def top_level_names(categories):
     return {c.code: c.label for c in Category.objects.filter(code__in=codes)}
 
 
+def _reply_limits(urgency):
+    """{category code or None (the default): its policy} for `urgency`, in one query."""
+    from massline.cases.models import TimeLimitPolicy
+
+    return {
+        (p.category.code if p.category_id else None): p
+        for p in TimeLimitPolicy.objects.filter(urgency=urgency).select_related("category")
+    }
+
+
+def service_description(category, group, policies):
+    """What a client shows under the service's name: where it sits, its time limit, what it covers."""
+    from massline.deadlines.choices import TimeUnit
+
+    codes = [code for code in category.path.strip("/").split("/") if code]
+    policy = next((policies[code] for code in reversed(codes) if code in policies), policies.get(None))
+    where = f"{group} › {category.label}" if group and group != category.label else str(category.label)
+    parts = [where + "."]
+    if policy is not None:
+        parts.append(
+            _("Answered within %(amount)s %(unit)s after the handling unit signs for it (normal urgency).")
+            % {
+                "amount": f"{policy.reply_amount.normalize():f}",
+                "unit": TimeUnit(policy.reply_unit).label,
+            }
+        )
+    if category.keywords:
+        parts.append(_("Covers: %(keywords)s.") % {"keywords": category.keywords.replace(",", ", ")})
+    return " ".join(parts)
+
+
 def service_list():
-    """(category, group name, has attributes, type) for every service."""
+    """(category, group name, has attributes, type, description) for every service."""
+    from massline.cases.choices import Urgency
+
     categories = service_categories()
     groups = top_level_names(categories)
+    policies = _reply_limits(Urgency.NORMAL)
     with_attributes = set(
         ServiceAttribute.objects.filter(category__in=categories).values_list("category_id", flat=True)
     )
@@ -107,6 +144,7 @@ def service_list():
             groups.get(c.path.strip("/").split("/")[0], ""),
             c.pk in with_attributes,
             types.get(c.pk, ServiceType.REALTIME),
+            service_description(c, groups.get(c.path.strip("/").split("/")[0], ""), policies),
         )
         for c in categories
     ]
@@ -154,9 +192,19 @@ def service_forget(code):
 
 
 def public_requests():
-    """Demands visible through Open311: those the citizen allowed to publish."""
-    return Case.objects.filter(is_public=True).select_related(
-        "category", "lead_unit", "open311_submission", "citizen"
+    """Demands visible through Open311: those the citizen allowed to publish, each with the time of its
+    latest public event (a transfer or an extension changes the request as much as a status does)."""
+    from massline.cases.choices import PUBLIC_EVENT_KINDS
+
+    last_event = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind__in=sorted(PUBLIC_EVENT_KINDS))
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        Case.objects.filter(is_public=True)
+        .select_related("category", "lead_unit", "open311_submission", "citizen")
+        .annotate(last_public_event_at=Subquery(last_event))
     )
 
 

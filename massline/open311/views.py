@@ -1,7 +1,8 @@
 """GeoReport v2 endpoints: parse the request strictly, call a selector or service, render XML or JSON.
 
 Every refusal is the specification's error document in the requested format: 403 for a missing or
-wrong api_key, 404 for an unknown service or request, 429 over a key's rate limit, 400 otherwise.
+wrong api_key, 404 for an unknown service, request or jurisdiction, 429 over a key's rate limit, 400
+otherwise. A request is named by its random public id; the numeric ids of earlier versions still read.
 """
 
 import functools
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,7 +88,7 @@ def _check_jurisdiction(params):
     served = settings.MASSLINE_OPEN311_JURISDICTION
     sent = params.get("jurisdiction_id").strip()
     if served and sent and sent != served:
-        raise bad_request(
+        raise not_found(
             _("This server serves jurisdiction_id “%(served)s”, not “%(sent)s”.")
             % {"served": served, "sent": sent[:100]}
         )
@@ -136,13 +138,13 @@ def service_list(request, params, fmt):
         {
             "service_code": category.code,
             "service_name": category.label,
-            "description": category.label,
+            "description": description,
             "metadata": has_attributes,
             "type": service_type,
             "keywords": category.keywords,
             "group": group,
         }
-        for category, group, has_attributes, service_type in selectors.service_list()
+        for category, group, has_attributes, service_type, description in selectors.service_list()
     ]
     return respond(fmt, "services", services_)
 
@@ -201,12 +203,24 @@ def _post_request(request, params, fmt):
     if submission.token:
         answer = {"token": submission.token, **answer}
     else:
-        answer = {"service_request_id": str(submission.case_id), **answer}
+        answer = {"service_request_id": submission.case.public_id, **answer}
     return respond(fmt, "service_requests", [answer], status=201)
 
 
 def _csv(params, name):
-    return [part.strip() for part in params.get(name).split(",") if part.strip()]
+    """Every value of `name`: comma-separated lists and repeated parameters (?status=open&status=closed)."""
+    return [part.strip() for value in params.getlist(name) for part in value.split(",") if part.strip()]
+
+
+def _id_filter(ids):
+    """Public ids, or the numeric ids earlier versions answered (still readable by their clients)."""
+    numeric = [int(part) for part in ids if part.isdigit() and len(part) < 19]
+    public = [part for part in ids if not part.isdigit()]
+    if any(not selectors.PUBLIC_ID_SHAPE.match(part) for part in public) or len(numeric) + len(public) < len(
+        ids
+    ):
+        raise bad_request(_("service_request_id must be a comma-separated list of request ids."))
+    return Q(public_id__in=public) | Q(pk__in=numeric)
 
 
 def _list_requests(request, params, fmt):
@@ -214,9 +228,7 @@ def _list_requests(request, params, fmt):
     ids = _csv(params, "service_request_id")
     extensions = params.get("extensions").strip().lower() == "true"
     if ids:
-        if not all(part.isdigit() and len(part) < 19 for part in ids):
-            raise bad_request(_("service_request_id must be a comma-separated list of request ids."))
-        queryset = queryset.filter(pk__in=[int(part) for part in ids])
+        queryset = queryset.filter(_id_filter(ids))
         page, page_size = 1, MAX_PAGE_SIZE
     else:
         queryset, page, page_size = _filtered(queryset, params)
@@ -264,11 +276,16 @@ def _filtered(queryset, params):
             raise bad_request(_("status must be open, closed, or both comma-separated."))
         wanted = [code for code, label in present.OPEN311_STATUS.items() if label in statuses]
         queryset = queryset.filter(status__in=wanted)
+    page, page_size = _paging(params)
+    return queryset, page, page_size
+
+
+def _paging(params):
     page = _positive_int(params, "page", 1)
     page_size = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE)
     if page_size > MAX_PAGE_SIZE:
         raise bad_request(_("page_size may be at most %(max)d.") % {"max": MAX_PAGE_SIZE})
-    return queryset, page, page_size
+    return page, page_size
 
 
 def _positive_int(params, name, default):
@@ -312,7 +329,10 @@ def request_detail(request, params, fmt, request_id):
         extensions = True
     else:
         extensions = False
-    case = queryset.filter(pk=int(request_id)).first() if len(request_id) < 19 else None
+    if request_id.isdigit():
+        case = queryset.filter(pk=int(request_id)).first() if len(request_id) < 19 else None
+    else:
+        case = queryset.filter(public_id=request_id).first() if len(request_id) <= 16 else None
     if case is None:
         raise not_found(_("There is no public request %(id)s.") % {"id": request_id})
     return respond(fmt, "service_requests", _present([case], extensions=extensions))
@@ -320,22 +340,30 @@ def request_detail(request, params, fmt, request_id):
 
 @endpoint(["GET"])
 def token_detail(request, params, fmt, token):
-    submission = Submission.objects.filter(token=token).only("case_id", "token").first()
+    submission = (
+        Submission.objects.filter(token=token).select_related("case").only("case__public_id", "token").first()
+    )
     if submission is None:
         raise not_found(_("There is no request with this token."))
     return respond(
-        fmt, "service_requests", [{"service_request_id": str(submission.case_id), "token": submission.token}]
+        fmt,
+        "service_requests",
+        [{"service_request_id": submission.case.public_id, "token": submission.token}],
     )
 
 
 @endpoint(["GET"])
 def request_updates(request, params, fmt):
+    """mySociety's updates feed, oldest first; `page` and `page_size` (≤ 1000) page through a busy range."""
     _require_key(params)
     start, end = _date_range(params)
+    page, page_size = _paging(params)
+    offset = (page - 1) * page_size
     events = (
         selectors.public_events(selectors.public_requests().values("pk"))
         .filter(at__gte=start, at__lte=end)
-        .order_by("at", "id")[:MAX_PAGE_SIZE]
+        .annotate(case_public_id=F("case__public_id"))
+        .order_by("at", "id")[offset : offset + page_size]
     )
     updates = [present.update_fields(event) for event in events]
     return respond(fmt, "service_request_updates", updates)

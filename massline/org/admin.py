@@ -21,6 +21,7 @@ from massline.audit.services import audit_record, audit_record_read
 from massline.lib.csvfile import csv_response
 from massline.lib.errors import DomainError
 from massline.lib.masking import mask_email, mask_name, mask_phone
+from massline.lib.phones import phone_key
 
 from . import csv_io, services
 from .choices import UNIT_ROLES, RegionLevel
@@ -446,6 +447,13 @@ class CitizenAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     readonly_fields = ("residence_verified_at", "created_at")
     fields = ("name", "phone", "email", "address", "user", "residence", "residence_verified_at", "created_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A number is looked up as stored (E.164), however the administrator typed it."""
+        term = search_term.strip()
+        if term and "@" not in term and any(ch.isdigit() for ch in term):
+            return queryset.filter(phone=phone_key(term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=pgettext_lazy("org", "name"))
     def masked_name(self, obj):

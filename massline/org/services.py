@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 from massline.audit.services import audit_record, diff_fields, snapshot
 from massline.lib.errors import DomainError
 from massline.lib.masking import mask_email, mask_name, mask_phone
+from massline.lib.phones import phone_key
 
 from .choices import RegionLevel, Role, UnitKind
 from .models import Citizen, Membership, Region, Unit, User
@@ -515,9 +516,9 @@ def citizen_create(
     user: User | None = None,
     by: User | None,
 ) -> Citizen:
-    """Store a citizen's contact details once (never shown on a public page)."""
+    """Store a citizen's contact details once (never shown on a public page); the phone in E.164."""
     citizen = Citizen(
-        name=name.strip(), phone=phone.strip(), email=email.strip(), address=address.strip(), user=user
+        name=name.strip(), phone=phone_key(phone), email=email.strip(), address=address.strip(), user=user
     )
     _full_clean(citizen)
     citizen_check(citizen)
@@ -536,15 +537,32 @@ def citizen_update(*, citizen: Citizen, changes: Mapping[str, Any], by: User | N
     """Correct a citizen's contact details; the audit event records which fields changed, masked."""
     _check_fields(changes, CITIZEN_FIELDS, pgettext("org", "citizen"))
     before = snapshot(citizen, CITIZEN_FIELDS)
-    _apply(
-        citizen,
-        {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()},
-        check=citizen_check,
-    )
+    changes = {name: value.strip() if isinstance(value, str) else value for name, value in changes.items()}
+    if "phone" in changes:
+        changes["phone"] = phone_key(changes["phone"])
+    _apply(citizen, changes, check=citizen_check)
     diff = _masked_diff(before, snapshot(citizen, CITIZEN_FIELDS))
     if diff:
         citizen.save()
         audit_record(action="org.citizen.update", obj=citizen, actor=by, changes=diff)
+    return citizen
+
+
+@transaction.atomic
+def citizen_erase(*, citizen: Citizen, reason: str, by: User | None) -> Citizen:
+    """Erase a citizen's contact details but keep the record their demands point to (retention, or the
+    citizen's own request); the audit event names the fields and the reason, never the old values."""
+    fields = [name for name in ("name", "phone", "email", "address") if getattr(citizen, name)]
+    for name in fields:
+        setattr(citizen, name, "")
+    citizen.save(update_fields=fields or None)
+    audit_record(
+        action="org.citizen.erase",
+        obj=citizen,
+        actor=by,
+        changes={},
+        details={"fields": fields, "reason": reason},
+    )
     return citizen
 
 

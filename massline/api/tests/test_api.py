@@ -126,7 +126,7 @@ def test_staff_see_their_scope_only_and_act_through_the_services(api_as, catalog
     assert case.pk not in [item["id"] for item in as_b.get("/staff/demands").json()["items"]]
 
     detail = as_a.get(f"/staff/demands/{case.pk}").json()
-    assert detail["citizen"]["phone"] == "13812345678"
+    assert detail["citizen"]["phone"] == "+8613812345678"
     assert AuditEvent.objects.filter(action="personal_data.read", object_id=str(case.pk)).exists()
 
     extension = as_a.post(f"/staff/demands/{case.pk}/extend", {"amount": "2", "reason": "需要协调"})

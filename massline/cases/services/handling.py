@@ -25,6 +25,7 @@ from massline.lib.errors import DomainError, PermissionDenied
 from massline.org.choices import Role
 from massline.org.selectors import user_scope
 
+from ..actions import ACTIONS
 from ..choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     AssignmentRole,
@@ -58,6 +59,7 @@ from .handling_rules import (
     dispatchers,
     is_unit_member,
     refuse_thread_member,
+    require_allowed,
     require_dispatcher,
     require_status,
     require_text,
@@ -78,9 +80,9 @@ def case_dispatch(*, case, lead_unit, co_units=(), by, note="", forced=False, at
     with transaction.atomic():
         current = _locked_copy(case)
         refuse_thread_member(current)
-        require_status(
+        require_allowed(
             current,
-            CaseStatus.RECEIVED,
+            "dispatch",
             message=_(
                 "Only a new demand can be dispatched; this one is “%(status)s”. A returned demand is decided "
                 "by arbitration, one being handled is moved by a transfer."
@@ -122,6 +124,7 @@ def case_sign(*, case, unit, by, at=None):
                 _("%(unit)s has no demand %(code)s waiting for its signature: reload the queue.")
                 % {"unit": unit, "code": current.tracking_code}
             )
+        require_allowed(current, "sign")
         assignment.status, assignment.signed_by, assignment.signed_at = AssignmentStatus.SIGNED, by, at
         assignment.save(update_fields=["status", "signed_by", "signed_at"])
         if assignment.role == AssignmentRole.CO:
@@ -172,7 +175,7 @@ def case_return(*, case, unit, reason, note, by, at=None):
     with transaction.atomic():
         current = _locked_copy(case)
         refuse_thread_member(current)
-        require_status(current, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "return")
         assignment = _active_assignment(current, unit, AssignmentRole.LEAD)
         if assignment is None:
             raise InvalidTransition(
@@ -236,9 +239,9 @@ def case_arbitrate(*, case, decision, unit, by, note, co_units=(), at=None):
     co_units = _clean_co_units(unit, co_units)
     with transaction.atomic():
         current = _locked_copy(case)
-        require_status(
+        require_allowed(
             current,
-            CaseStatus.ARBITRATION,
+            "arbitrate",
             message=_("Only a returned demand awaits the centre's decision; this one is “%(status)s”.")
             % {"status": CaseStatus(current.status).label},
         )
@@ -295,7 +298,7 @@ def case_transfer(*, case, to_unit, by, note, co_units=(), at=None):
     with transaction.atomic():
         current = _locked_copy(case)
         refuse_thread_member(current)
-        require_status(current, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "transfer")
         lead = _lead_assignment(current)
         if lead is not None and lead.unit_id == to_unit.pk:
             raise DomainError(
@@ -344,7 +347,7 @@ def case_contact(*, case, by, note, at=None):
     with transaction.atomic():
         current = _locked_copy(case)
         refuse_thread_member(current)
-        require_status(current, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "contact")
         lead = _require_lead_member(current, by, what=_("record contact with the citizen"))
         fields = {}
         if current.first_contact_at is None:
@@ -370,7 +373,7 @@ def case_note(*, case, by, note, at=None):
     note = require_text(note, _("Write the progress note."))
     with transaction.atomic():
         current = _locked_copy(case)
-        require_status(current, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.ARBITRATION)
+        require_allowed(current, "note")
         unit = None
         if not user_scope(by).has_role(Role.DISPATCHER, Role.SUPERVISOR):
             unit = _require_lead_member(current, by, what=_("add a progress note")).unit
@@ -391,7 +394,7 @@ def case_pause(*, case, reason, note, by, at=None):
     note = require_text(note, _("Explain what the unit is waiting for."))
     with transaction.atomic():
         current = _locked_copy(case)
-        require_status(current, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "pause")
         lead = _require_lead_member(current, by, what=_("pause the reply clock"))
         clock_pause(clock=current.reply_clock, at=at, reason=reason, note=note, by=by)
         _apply(
@@ -413,7 +416,7 @@ def case_resume(*, case, by, at=None):
     at = _now(at)
     with transaction.atomic():
         current = _locked_copy(case)
-        require_status(current, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "resume")
         lead = _require_lead_member(current, by, what=_("restart the reply clock"))
         if current.reply_clock is None or current.reply_clock.state != ClockState.PAUSED:
             raise InvalidTransition(_("The reply clock is running, not paused: there is nothing to restart."))
@@ -449,7 +452,7 @@ def extension_request(*, case, amount, reason, by, at=None):
     reason = require_text(reason, _("Explain why more time is needed."))
     with transaction.atomic():
         current = _locked_copy(case)
-        require_status(current, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "extension_request")
         lead = _require_lead_member(current, by, what=_("ask for an extension"))
         policy = case_policy(current)
         if current.extension_count >= policy.max_extensions:
@@ -508,7 +511,7 @@ def extension_decide(*, extension, approve, by, note="", at=None):
                 % {"status": ExtensionStatus(extension.status).label}
             )
         current = _locked_copy(Case.objects.get(pk=extension.case_id))
-        require_status(current, CaseStatus.IN_PROGRESS)
+        require_allowed(current, "extension_decide")
         fields = {}
         public_note = ""
         if approve:
@@ -565,7 +568,7 @@ def case_co_reply(*, case, unit, text, by, at=None):
     text = require_text(text, _("Write your unit's part of the answer."))
     with transaction.atomic():
         current = _locked_copy(case)
-        if current.status != CaseStatus.IN_PROGRESS:
+        if current.status not in ACTIONS["co_reply"].statuses:
             raise InvalidTransition(
                 _(
                     "This demand is “%(status)s”: co-handling units add their part before the lead unit "
@@ -610,7 +613,7 @@ def case_reply(*, case, text, by, at=None):
     with transaction.atomic():
         current = _locked_copy(case)
         refuse_thread_member(current)
-        if current.status != CaseStatus.IN_PROGRESS:
+        if current.status not in ACTIONS["reply"].statuses:
             raise InvalidTransition(
                 _("This demand is “%(status)s”: only a demand being handled can be replied to.")
                 % {"status": CaseStatus(current.status).label}

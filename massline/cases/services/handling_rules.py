@@ -12,6 +12,7 @@ from massline.org.choices import Role
 from massline.org.models import Membership, Unit
 from massline.org.selectors import user_scope
 
+from ..actions import ACTIONS
 from ..choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     AssignmentRole,
@@ -72,6 +73,11 @@ def require_status(case, *statuses, message=None):
             or _("This demand is “%(status)s”: that cannot be done now. Reload it to see what it needs.")
             % {"status": CaseStatus(case.status).label}
         )
+
+
+def require_allowed(case, action, message=None):
+    """Refuse `action` on `case` in a status the actions table (cases/actions.py) does not allow it in."""
+    require_status(case, *ACTIONS[action].statuses, message=message)
 
 
 def require_text(value, message):

@@ -18,11 +18,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.lib.phones import phone_key
 from massline.org.choices import RegionLevel, Role, UnitKind
 from massline.org.models import Citizen, Region, Unit
 from massline.org.selectors import user_scope
 from massline.org.services import citizen_create
 
+from ..actions import SYSTEM_MOVES
 from ..choices import CaseStatus, CaseType, Channel, EventKind, Urgency
 from ..errors import InvalidTransition
 from ..masking import mask_public
@@ -172,9 +174,9 @@ def _text(value, *, field, limit, required, label):
 
 
 def normalise_phone(phone):
-    """The number as dialled: digits with a leading + kept, spaces, dashes and brackets dropped."""
-    phone = (phone or "").strip()
-    return ("+" if phone.startswith("+") else "") + re.sub(r"\D", "", phone)
+    """The number as stored and looked up: E.164 (massline.lib.phones), so "+86 138…" and "138…" are one
+    caller; a number phonenumbers cannot read keeps its digits."""
+    return phone_key(phone)
 
 
 def _phone(value):
@@ -539,7 +541,7 @@ def case_answer_directly(*, case, article, by, at=None):
             ),
             field="type",
         )
-    if case.status != CaseStatus.RECEIVED:
+    if case.status not in SYSTEM_MOVES["answer_directly"].statuses:
         raise InvalidTransition(
             _(
                 "Only a newly received demand can be answered directly; this one is “%(status)s”. "

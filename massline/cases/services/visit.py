@@ -18,6 +18,7 @@ from massline.lib.errors import DomainError, PermissionDenied
 from massline.org.choices import Role
 from massline.org.selectors import user_scope
 
+from ..actions import ACTIONS
 from ..choices import (
     AssignmentRole,
     AssignmentStatus,
@@ -73,7 +74,7 @@ def case_rate(*, case, resolved, satisfaction, comment="", by=None, via=VIA_TRAC
     comment = (comment or "").strip()[:1000]
     with transaction.atomic():
         current = _locked_copy(case)
-        if current.status != CaseStatus.REPLIED:
+        if current.status not in ACTIONS["rate"].statuses:
             if current.rated_at or current.status == CaseStatus.CLOSED:
                 raise InvalidTransition(_("This demand has already been rated: a reply is rated only once."))
             raise InvalidTransition(

@@ -78,7 +78,7 @@ def test_an_operator_registers_a_phone_demand(client_for, operator):
     assert response.status_code == 302
     case = Case.objects.get()
     assert (case.channel, case.status, case.created_by) == (Channel.PHONE, CaseStatus.RECEIVED, operator)
-    assert case.citizen.phone == "13800001111"
+    assert case.citizen.phone == "+8613800001111"
     assert case.tracking_code in client.get(DESK).content.decode()  # the success message
 
 

@@ -190,7 +190,7 @@ def test_a_retried_submission_with_the_same_key_returns_the_same_demand(db):
 
 def test_it_stores_the_contact_once_and_an_operator_reuses_it_by_phone(db, operator):
     first = submit(citizen_name="张三", citizen_phone="138-0000-1111", by=operator, channel=Channel.PHONE)
-    assert first.citizen.phone == "13800001111"
+    assert first.citizen.phone == "+8613800001111"
     second = submit(citizen_phone="138 0000 1111", by=operator, channel=Channel.PHONE)
     assert second.citizen_id == first.citizen_id
     # An anonymous web visitor typing someone's number gets a record of their own, not theirs.

@@ -41,7 +41,7 @@ def test_a_demand_is_acknowledged_by_sms_and_email_once_the_worker_delivers(
     assert queued[Channel.SMS].to_masked == "138****1111" and queued[Channel.SMS].about == case.tracking_code
     assert gateway.received == [] and mail.outbox == []  # nothing leaves before the worker
     assert set(deliver_queued().values()) == {"sent"}
-    assert gateway.received[0]["body"]["to"] == "13800001111"
+    assert gateway.received[0]["body"]["to"] == "+8613800001111"  # stored and sent in E.164
     assert gateway.received[0]["key"] == queued[Channel.SMS].key
     assert case.tracking_code in gateway.received[0]["body"]["text"]
     assert mail.outbox[0].to == ["x@example.org"] and case.tracking_code in mail.outbox[0].subject

@@ -52,7 +52,7 @@ def test_imported_boston_requests_read_back_field_by_field(o311, conforms, org, 
     build_catalogue(org)
     rows = cut_slice(tmp_path / "slice.csv.gz")
     import_cases(tmp_path / "slice.csv.gz", fmt="open311")
-    ours = dict(Case.objects.filter(source="boston-open311").values_list("source_ref", "pk"))
+    ours = dict(Case.objects.filter(source="boston-open311").values_list("source_ref", "public_id"))
     assert len(ours) == len({row["service_request_id"] for row in rows})
 
     first = min(instant(row["requested_datetime"]) for row in rows)
@@ -67,7 +67,7 @@ def test_imported_boston_requests_read_back_field_by_field(o311, conforms, org, 
     assert len(read) == len(ours)
 
     for row in rows:
-        request = read[str(ours[row["service_request_id"]])]
+        request = read[ours[row["service_request_id"]]]
         assert request["status"] == row["status"]
         assert instant(request["requested_datetime"]) == instant(row["requested_datetime"])
         if row["status"] == "closed":

@@ -3,7 +3,7 @@ responses validated against JSON schemas written from the specification (tests/s
 names checked with xml.etree, every error in the specification's shape and the requested format.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -81,7 +81,10 @@ def test_services_are_the_active_leaf_categories_grouped_by_top_level(o311, conf
     assert by_code["potholes"] == {
         "service_code": "potholes",
         "service_name": "Potholes",
-        "description": "Potholes",
+        "description": (
+            "Roads › Potholes. Answered within 5 working days after the handling unit signs for it "
+            "(normal urgency). Covers: pothole, road, 坑."
+        ),
         "metadata": True,
         "type": "realtime",
         "keywords": "pothole,road,坑",
@@ -160,7 +163,7 @@ def test_post_creates_a_demand_through_the_intake_and_get_reads_it_back(o311, co
     )
     assert response.status == 201, response.body
     answer = conforms(response, "post_request")[0]
-    case = Case.objects.get(pk=int(answer["service_request_id"]))
+    case = Case.objects.get(public_id=answer["service_request_id"])
     assert answer["account_id"] == "acct-7"
     assert case.channel == Channel.API and case.category.code == "potholes" and case.is_public
     assert case.citizen.email == "alice@example.org"
@@ -168,9 +171,9 @@ def test_post_creates_a_demand_through_the_intake_and_get_reads_it_back(o311, co
     assert submission.attributes == {"depth": "12", "surface": "asphalt", "hazards": ["water", "traffic"]}
     assert submission.device_id == "device-42" and submission.token is None
 
-    read = o311.get(f"requests/{case.pk}.json", headers={"Accept-Language": "en"})
+    read = o311.get(f"requests/{case.public_id}.json", headers={"Accept-Language": "en"})
     request = conforms(read, "requests")[0]
-    assert request["service_request_id"] == str(case.pk)
+    assert request["service_request_id"] == case.public_id
     assert request["status"] == "open" and request["status_notes"] == ""
     assert request["service_code"] == "potholes" and request["service_name"] == "Potholes"
     assert request["media_url"] == "https://example.org/photo.jpg"
@@ -179,12 +182,22 @@ def test_post_creates_a_demand_through_the_intake_and_get_reads_it_back(o311, co
     body = read.body.decode()
     for personal in ("alice@", "13812345678", "Alice", "Zhangsan", "device-42", "acct-7", case.tracking_code):
         assert personal not in body
-    expected = stage_due(
-        policy=policy_for(category=case.category, urgency=case.urgency),
-        stage=ClockStage.REPLY,
-        start=case.received_at,
-    )
-    assert request["expected_datetime"] == timezone.localtime(expected).isoformat(timespec="seconds")
+    # Not yet dispatched: the reply clock will start once the unit signs, at the latest one signing time
+    # after a dispatch now (between the read's start and its end).
+    policy = policy_for(category=case.category, urgency=case.urgency)
+
+    def estimate(now):
+        sign_by = stage_due(policy=policy, stage=ClockStage.SIGN, start=now)
+        return stage_due(policy=policy, stage=ClockStage.REPLY, start=sign_by).replace(microsecond=0)
+
+    assert case.status == "received" and case.due_sign_at is None
+    before = timezone.now()
+    answered = o311.get(f"requests/{case.public_id}.json").json()[0]["expected_datetime"]
+    after = timezone.now() + timedelta(seconds=1)
+    assert estimate(before) <= datetime.fromisoformat(answered) <= estimate(after)
+    assert datetime.fromisoformat(answered) > stage_due(
+        policy=policy, stage=ClockStage.REPLY, start=case.received_at
+    ) - timedelta(seconds=1)
     assert request["requested_datetime"] == timezone.localtime(case.received_at).isoformat(timespec="seconds")
 
 
@@ -229,7 +242,7 @@ def test_a_batch_service_answers_with_a_token_that_tokens_resolves(o311, conform
         assert root.tag == "service_requests"
         resolved = {child.tag: child.text for child in root.find("request")}
     assert resolved["token"] == token
-    assert Case.objects.filter(pk=int(resolved["service_request_id"]), category__code="lights").exists()
+    assert Case.objects.filter(public_id=resolved["service_request_id"], category__code="lights").exists()
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -300,21 +313,26 @@ def test_a_huge_body_broken_utf8_or_wrong_content_type_is_400(o311, conforms, ca
 
 
 def _post(o311, catalogue, **extra):
-    return int(o311.post("requests.json", pothole(catalogue, **extra)).json()[0]["service_request_id"])
+    """POST a pothole; its demand's (numeric) key."""
+    public_id = o311.post("requests.json", pothole(catalogue, **extra)).json()[0]["service_request_id"]
+    return Case.objects.get(public_id=public_id).pk
+
+
+def _public(pk):
+    return Case.objects.get(pk=pk).public_id
 
 
 def test_get_requests_filters_by_id_code_status_and_dates(o311, conforms, catalogue):
     first = _post(o311, catalogue)
-    second = int(
-        o311.post("requests.json", other_service(catalogue, "noise")).json()[0]["service_request_id"]
-    )
+    second_id = o311.post("requests.json", other_service(catalogue, "noise")).json()[0]["service_request_id"]
+    second = Case.objects.get(public_id=second_id).pk
     old = Case.objects.get(pk=first)
     Case.objects.filter(pk=first).update(received_at=old.received_at - timedelta(days=120))
 
     default = conforms(o311.get("requests.json"), "requests")
-    assert [r["service_request_id"] for r in default] == [str(second)]  # the last 90 days only
+    assert [r["service_request_id"] for r in default] == [_public(second)]  # the last 90 days only
     listed = o311.get("requests.json", {"service_request_id": f"{first},{second}"}).json()
-    assert {r["service_request_id"] for r in listed} == {str(first), str(second)}
+    assert {r["service_request_id"] for r in listed} == {_public(first), _public(second)}
     assert o311.get("requests.json", {"service_code": "potholes"}).json() == []
     assert len(o311.get("requests.json", {"service_code": "potholes,noise"}).json()) == 1
     assert len(o311.get("requests.json", {"status": "open"}).json()) == 1
@@ -322,7 +340,7 @@ def test_get_requests_filters_by_id_code_status_and_dates(o311, conforms, catalo
     start = (timezone.now() - timedelta(days=130)).isoformat()
     end = (timezone.now() - timedelta(days=100)).isoformat()
     dated = o311.get("requests.json", {"start_date": start, "end_date": end}).json()
-    assert [r["service_request_id"] for r in dated] == [str(first)]
+    assert [r["service_request_id"] for r in dated] == [_public(first)]
     assert len(o311.get("requests.json", {"start_date": start}).json()) == 1
     far_offset = o311.get("requests.json", {"start_date": "2024-05-01T08:00:00-19:00"})
     assert far_offset.status == 200 and far_offset.json() == []
@@ -336,7 +354,7 @@ def test_get_requests_pages(o311, catalogue):
     ids = [_post(o311, catalogue) for _ in range(3)]
     page_1 = o311.get("requests.json", {"page_size": "2"}).json()
     page_2 = o311.get("requests.json", {"page_size": "2", "page": "2"}).json()
-    assert [r["service_request_id"] for r in page_1 + page_2] == [str(i) for i in reversed(ids)]
+    assert [r["service_request_id"] for r in page_1 + page_2] == [_public(i) for i in reversed(ids)]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -351,7 +369,7 @@ def test_bad_query_parameters_are_400(o311, conforms, catalogue, fmt):
         {"status": "pending"},
         {"page": "0"},
         {"page_size": "5000"},
-        {"service_request_id": "1,abc"},
+        {"service_request_id": "1,ABC!"},
         {"end_date": "0001-01-02T00:00:00+00:00"},
     ):
         assert_error(o311.get(f"requests.{fmt}", params), 400, fmt, conforms)
@@ -394,8 +412,8 @@ def test_servicerequestupdates_lists_public_events_in_the_range(o311, conforms, 
     if fmt == "json":
         updates = conforms(response, "updates")
         assert [(u["service_request_id"], u["status"]) for u in updates] == [
-            (str(case_id), "open"),
-            (str(case_id), "investigating"),
+            (_public(case_id), "open"),
+            (_public(case_id), "investigating"),
         ]
     else:
         root = xml_root(response)
@@ -430,9 +448,9 @@ def test_jurisdiction_id_is_checked_where_configured(o311, conforms, catalogue):
     with override_settings(MASSLINE_OPEN311_JURISDICTION="demo-county.gov.cn"):
         assert o311.get("services.json", {"jurisdiction_id": "demo-county.gov.cn"}).status == 200
         assert o311.get("services.json").status == 200
-        assert_error(o311.get("services.json", {"jurisdiction_id": "elsewhere"}), 400, "json", conforms)
+        assert_error(o311.get("services.json", {"jurisdiction_id": "elsewhere"}), 404, "json", conforms)
         assert_error(
-            o311.post("requests.xml", pothole(catalogue, jurisdiction_id="elsewhere")), 400, "xml", conforms
+            o311.post("requests.xml", pothole(catalogue, jurisdiction_id="elsewhere")), 404, "xml", conforms
         )
     assert o311.get("services.json", {"jurisdiction_id": "anything"}).status == 200
 

@@ -48,7 +48,7 @@ def test_a_request_is_four_inserts_in_one_transaction_once_reference_rows_are_ca
     assert inserted == ["cases_case", "cases_caseevent", "audit_auditevent", "open311_submission"]
     # No SELECT (key, service, places and policies come from the caches) and no savepoint.
     assert set(statements) <= {"BEGIN", "INSERT", "COMMIT"}, statements
-    case = Case.objects.get(pk=response.json()[0]["service_request_id"])
+    case = Case.objects.get(public_id=response.json()[0]["service_request_id"])
     assert Submission.objects.get(case=case).attributes.keys() == {"depth"}
     assert CaseEvent.objects.filter(case=case).count() == 1
     assert AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).count() == 1
