@@ -26,6 +26,8 @@ DEFAULTS = {
     "MASSLINE_ROUTING_HOLDOUT_FRACTION": 0.2,
     "MASSLINE_ROUTING_MIN_TRAINING_DEMANDS": 50,
     "MASSLINE_ROUTING_MAX_TRAINING_DEMANDS": 200_000,
+    # Auto-dispatch thresholds need at least this many held-back predictions of the category above them.
+    "MASSLINE_ROUTING_THRESHOLD_MIN_SUPPORT": 30,
     # A new model replaces the live one unless its held-back macro-F1 is lower by more than this.
     "MASSLINE_ROUTING_PROMOTE_TOLERANCE": 0.0,
     # How often (seconds) the worker looks whether training is due, and how many hours between trainings.
@@ -84,3 +86,7 @@ def worker_interval():
 
 def train_every_hours():
     return float(get("MASSLINE_ROUTING_TRAIN_EVERY_HOURS"))
+
+
+def threshold_min_support():
+    return int(get("MASSLINE_ROUTING_THRESHOLD_MIN_SUPPORT"))

@@ -22,8 +22,6 @@ from .similarity import cell_of
 from .textmodel import TextClassifier
 
 log = logging.getLogger("massline.routing")
-# A threshold is allowed only where the held-back slice had at least this many confident predictions.
-MIN_THRESHOLD_SUPPORT = 10
 
 
 def demand_text(*, title, description, channel="", region_code=""):
@@ -50,7 +48,7 @@ def training_rows(*, target):
         "title", "description", "channel", "region__code", label_field, "received_at"
     )[: conf.max_training_demands()]
     out = [
-        (demand_text(title=t, description=d, channel=ch, region_code=rc or ""), label, at)
+        (demand_text(title=t, description=d, channel=ch, region_code=rc or ""), str(label), at)
         for t, d, ch, rc, label, at in rows
     ]
     out.reverse()
@@ -191,13 +189,13 @@ def auto_dispatch_set(*, category, threshold, by, now=None):
     precision above that threshold clears it (at least the threshold itself, on enough demands)."""
     if not 0.5 <= threshold < 1:
         raise DomainError(
-            _("The threshold is a confidence between 0.5 and 0.99, for example 0.9."), field="threshold"
+            _("The threshold is a confidence between 0.5 and 0.99, for example 0.9."), code="threshold_out_of_range"
         )
     live = RoutingModel.objects.filter(target=Target.CATEGORY, status=ModelStatus.LIVE).first()
     if live is None:
         raise DomainError(_("There is no live category model yet: train one first (massline routing train)."))
     precision, support = live.precision_above(category.pk, threshold)
-    if precision is None or support < MIN_THRESHOLD_SUPPORT or precision < threshold:
+    if precision is None or support < conf.threshold_min_support() or precision < threshold:
         raise DomainError(
             _(
                 "Not allowed for %(category)s: above %(threshold)s the live model was right %(precision)s of the "
@@ -209,9 +207,9 @@ def auto_dispatch_set(*, category, threshold, by, now=None):
                 "threshold": threshold,
                 "precision": "-" if precision is None else f"{precision:.0%}",
                 "n": support,
-                "min": MIN_THRESHOLD_SUPPORT,
+                "min": conf.threshold_min_support(),
             },
-            field="threshold",
+            code="threshold_not_cleared",
         )
     now = now or timezone.now()
     with transaction.atomic():

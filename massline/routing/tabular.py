@@ -48,7 +48,7 @@ def read_table(path, *, columns):
         try:
             header = reader.fieldnames or []
         except (csv.Error, UnicodeError) as exc:
-            raise DomainError(
+            raise DomainError(  # noqa: B904 - the cause is named in the message
                 _("%(path)s is not a readable CSV file: %(error)s.") % {"path": path, "error": exc}
             )
         missing = [c for c in columns if c not in header]
@@ -97,4 +97,4 @@ def strip_form_questions(text):
     """The citizen's words without the form's questions: "Type of vehicle: Bus | Details: x" → "Bus | x"."""
     if "|" not in text and not _FORM_QUESTION.match(text):
         return text
-    return " | ".join(_FORM_QUESTION.sub("", part, count=1) for part in text.split("|")).strip(" |")
+    return " | ".join(_FORM_QUESTION.sub("", part, count=1).strip() for part in text.split("|")).strip(" |")
