@@ -28,7 +28,7 @@ def split_rows(texts, labels, times, *, test_fraction, seed=0):
     by_label = defaultdict(list)
     for i, label in enumerate(labels):
         by_label[label].append(i)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible split, not a secret
     train, test = [], []
     for indexes in by_label.values():
         rng.shuffle(indexes)
@@ -152,8 +152,9 @@ def category_backtest(
     if len(train) < MIN_TRAIN or len(train_labels) < MIN_CLASSES or not test:
         raise DomainError(
             _(
-                "Too little history to backtest: %(train)s training rows in %(classes)s categories and %(test)s test "
-                "rows (at least %(min)s rows in two categories are needed). Routing stays with people."
+                "Too little history to backtest: %(train)s training rows in %(classes)s categories and "
+                "%(test)s test rows (at least %(min)s rows in two categories are needed). Routing stays with "
+                "people."
             )
             % {"train": len(train), "classes": len(train_labels), "test": len(test), "min": MIN_TRAIN}
         )
@@ -187,7 +188,8 @@ def table_lines(result):
     """The readable table printed beside (or instead of) the JSON."""
     lines = [
         _(
-            "Backtest of %(file)s (%(split)s split): %(train)s training rows, %(test)s test rows, %(labels)s labels"
+            "Backtest of %(file)s (%(split)s split): %(train)s training rows, %(test)s test rows, "
+            "%(labels)s labels"
         )
         % {
             "file": result["file"],

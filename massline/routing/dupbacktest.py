@@ -119,8 +119,8 @@ def duplicates_backtest(requests_path, gold_path, *, days=None, radius=None, lim
     if not answerable:
         raise DomainError(
             _(
-                "None of the %(named)s duplicates named in %(gold)s has its original earlier in %(requests)s: "
-                "nothing to measure. Check that both files come from the same system."
+                "None of the %(named)s duplicates named in %(gold)s has its original earlier in "
+                "%(requests)s: nothing to measure. Check that both files come from the same system."
             )
             % {"named": named, "gold": gold_path, "requests": requests_path}
         )
@@ -183,7 +183,8 @@ def _rank(requests, vectors, index, i, window, radius, limit):
 def table_lines(result):
     lines = [
         _(
-            "Duplicate backtest: %(answerable)s answerable duplicates (of %(named)s named) in %(requests)s requests"
+            "Duplicate backtest: %(answerable)s answerable duplicates (of %(named)s named) in "
+            "%(requests)s requests"
         )
         % {
             "answerable": result["answerable"],

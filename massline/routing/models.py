@@ -85,6 +85,9 @@ class Suggestion(models.Model):
         ]
         indexes = [models.Index(fields=["chosen_id", "created_at"], name="routing_sugg_open_idx")]
 
+    def __str__(self):
+        return f"{self.case_id} {self.get_target_display()}"
+
 
 class AutoDispatchRule(models.Model):
     """Dispatch demands of this category without a dispatcher when the unit suggestion is this confident."""
@@ -103,6 +106,9 @@ class AutoDispatchRule(models.Model):
         verbose_name = _("auto-dispatch rule")
         verbose_name_plural = _("auto-dispatch rules")
 
+    def __str__(self):
+        return f"{self.category} ≥ {self.threshold}"
+
 
 class PlaceKey(models.Model):
     """The duplicate finder's index row of one demand: its place cell and time, so that candidates are found
@@ -117,3 +123,6 @@ class PlaceKey(models.Model):
     class Meta:
         indexes = [models.Index(fields=["cell", "received_at"], name="routing_placekey_cell_time")]
         constraints = [models.UniqueConstraint(fields=["case", "cell"], name="routing_placekey_unique")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.cell}"

@@ -64,8 +64,8 @@ def model_train(*, target, by=None, now=None):
     if len(rows) < conf.min_training_demands() or len(labels) < 2:
         raise DomainError(
             _(
-                "Too little history to train: %(n)s demands in %(labels)s groups (at least %(min)s in two groups "
-                "are needed). Routing stays with people until there is more."
+                "Too little history to train: %(n)s demands in %(labels)s groups (at least %(min)s in two "
+                "groups are needed). Routing stays with people until there is more."
             )
             % {"n": len(rows), "labels": len(labels), "min": conf.min_training_demands()}
         )
@@ -189,7 +189,8 @@ def auto_dispatch_set(*, category, threshold, by, now=None):
     precision above that threshold clears it (at least the threshold itself, on enough demands)."""
     if not 0.5 <= threshold < 1:
         raise DomainError(
-            _("The threshold is a confidence between 0.5 and 0.99, for example 0.9."), code="threshold_out_of_range"
+            _("The threshold is a confidence between 0.5 and 0.99, for example 0.9."),
+            code="threshold_out_of_range",
         )
     live = RoutingModel.objects.filter(target=Target.CATEGORY, status=ModelStatus.LIVE).first()
     if live is None:
@@ -198,9 +199,10 @@ def auto_dispatch_set(*, category, threshold, by, now=None):
     if precision is None or support < conf.threshold_min_support() or precision < threshold:
         raise DomainError(
             _(
-                "Not allowed for %(category)s: above %(threshold)s the live model was right %(precision)s of the "
-                "time on %(n)s held-back demands; it must be right at least as often as the threshold, on at "
-                "least %(min)s demands. Choose a higher threshold or leave this category to the dispatchers."
+                "Not allowed for %(category)s: above %(threshold)s the live model was right %(precision)s of "
+                "the time on %(n)s held-back demands; it must be right at least as often as the threshold, "
+                "on at least %(min)s demands. Choose a higher threshold or leave this category to the "
+                "dispatchers."
             )
             % {
                 "category": category,

@@ -13,7 +13,13 @@ from django.core.management import CommandError, call_command
 from massline.routing.tabular import strip_form_questions
 
 TOPICS = {
-    "路灯": ["路灯不亮", "路灯坏了很久", "晚上路灯一直不亮", "street light is out", "lamp post dark at night"],
+    "路灯": [
+        "路灯不亮",
+        "路灯坏了很久",
+        "晚上路灯一直不亮",
+        "street light is out",
+        "lamp post dark at night",
+    ],
     "噪音": ["夜间施工噪音扰民", "广场舞噪音太大", "工地噪音吵得睡不着", "loud construction noise at night"],
     "供水": ["小区停水三天", "自来水发黄", "水压太低没有水", "no water since monday", "tap water is brown"],
 }
@@ -36,7 +42,15 @@ def write_messages(path, n=90, *, gz=False, extra_rows=()):
     for i in range(n):
         label = list(TOPICS)[i % 3]
         phrase = rng.choice(TOPICS[label])
-        writer.writerow([i, phrase, f"{phrase}，请尽快处理。 {rng.choice(['谢谢', 'please help', ''])}", f"2020/1/{1 + i % 28} 10:{i % 60:02d}:00", label])
+        writer.writerow(
+            [
+                i,
+                phrase,
+                f"{phrase}，请尽快处理。 {rng.choice(['谢谢', 'please help', ''])}",
+                f"2020/1/{1 + i % 28} 10:{i % 60:02d}:00",
+                label,
+            ]
+        )
     for row in extra_rows:
         writer.writerow(row)
     data = buffer.getvalue().encode("utf-8")
@@ -52,7 +66,9 @@ def run(*args):
 
 def test_the_category_backtest_prints_the_model_and_the_baseline_in_one_json(tmp_path):
     path = write_messages(tmp_path / "messages.csv")
-    result = json.loads(run(str(path), "--text", "title,detail", "--label", "category", "--time", "when", "--json"))
+    result = json.loads(
+        run(str(path), "--text", "title,detail", "--label", "category", "--time", "when", "--json")
+    )
     assert all(key in result for key in KEYS)
     assert all(f"baseline_{key}" in result for key in KEYS[:5])
     assert result["split"] == "time"
@@ -63,7 +79,9 @@ def test_the_category_backtest_prints_the_model_and_the_baseline_in_one_json(tmp
 
 def test_without_a_time_column_the_split_is_stratified_and_gzip_is_read(tmp_path):
     path = write_messages(tmp_path / "messages.csv.gz", gz=True)
-    result = json.loads(run(str(path), "--text", "title", "--label", "category", "--test-fraction", "0.3", "--json"))
+    result = json.loads(
+        run(str(path), "--text", "title", "--label", "category", "--test-fraction", "0.3", "--json")
+    )
     assert result["split"] == "stratified"
     assert result["n_test"] == 27
 
@@ -75,9 +93,15 @@ def test_the_readable_table_names_both_models(tmp_path):
 
 
 def test_bad_rows_empty_text_and_a_one_example_label_are_counted_not_fatal(tmp_path):
-    extra = [["x1", "", "", "2020/2/1 10:00:00", "路灯"], ["x2", "井盖丢了", "", "2019/1/1 10:00:00", "井盖"], ["x3", "t", "d", "not a date", "路灯"]]
+    extra = [
+        ["x1", "", "", "2020/2/1 10:00:00", "路灯"],
+        ["x2", "井盖丢了", "", "2019/1/1 10:00:00", "井盖"],
+        ["x3", "t", "d", "not a date", "路灯"],
+    ]
     path = write_messages(tmp_path / "messages.csv", extra_rows=extra)
-    result = json.loads(run(str(path), "--text", "title,detail", "--label", "category", "--time", "when", "--json"))
+    result = json.loads(
+        run(str(path), "--text", "title,detail", "--label", "category", "--time", "when", "--json")
+    )
     assert result["rows_skipped"] == {"no text": 1, "unreadable time": 1}
     assert result["n_labels"] == 4
 
@@ -100,21 +124,55 @@ def test_a_file_that_does_not_exist_is_a_clear_error(tmp_path):
 
 
 def test_form_questions_are_stripped_and_the_answers_kept():
-    text = "What is the nearest cross street? Main St | Type of vehicle: Bus | Please provide details: blocking"
+    text = (
+        "What is the nearest cross street? Main St | Type of vehicle: Bus | Please provide details: blocking"
+    )
     assert strip_form_questions(text) == "Main St | Bus | blocking"
     assert strip_form_questions("The light is out") == "The light is out"
 
 
-REQUEST_HEADER = ["service_request_id", "status", "service_name", "description", "requested_datetime", "lat", "long"]
+REQUEST_HEADER = [
+    "service_request_id",
+    "status",
+    "service_name",
+    "description",
+    "requested_datetime",
+    "lat",
+    "long",
+]
 
 
 def write_requests(tmp_path):
     rows = [
         # the original pothole, a near unrelated request, a far pothole, then the duplicate of the first
-        ["1", "open", "Pothole", "big pothole in front of number 5", "2017-01-01T10:00:00-05:00", "42.3500", "-71.0600"],
-        ["2", "open", "Graffiti", "graffiti on the wall", "2017-01-02T10:00:00-05:00", "42.35001", "-71.06001"],
+        [
+            "1",
+            "open",
+            "Pothole",
+            "big pothole in front of number 5",
+            "2017-01-01T10:00:00-05:00",
+            "42.3500",
+            "-71.0600",
+        ],
+        [
+            "2",
+            "open",
+            "Graffiti",
+            "graffiti on the wall",
+            "2017-01-02T10:00:00-05:00",
+            "42.35001",
+            "-71.06001",
+        ],
         ["3", "open", "Pothole", "pothole", "2017-01-02T11:00:00-05:00", "42.4000", "-71.1000"],
-        ["4", "closed", "Pothole", "big pothole in front of number 5 still there", "2017-01-03T10:00:00-05:00", "42.35005", "-71.06005"],
+        [
+            "4",
+            "closed",
+            "Pothole",
+            "big pothole in front of number 5 still there",
+            "2017-01-03T10:00:00-05:00",
+            "42.35005",
+            "-71.06005",
+        ],
         ["5", "closed", "Pothole", "pothole again", "2017-03-03T10:00:00-05:00", "42.3500", "-71.0600"],
         ["6", "closed", "Pothole", "original not in the feed", "2017-01-04T10:00:00-05:00", "", ""],
     ]
@@ -138,7 +196,13 @@ def test_the_duplicate_backtest_ranks_the_named_original_and_reports_the_baselin
     # Request 5 comes two months later: outside the 30-day window, so not covered.
     assert result["coverage"] == 0.5
     assert result["recall_at_1"] == 0.5 and result["baseline_recall_at_1"] == 0.0
-    for key in ("recall_at_5", "recall_at_10", "queries_per_second", "baseline_recall_at_5", "baseline_recall_at_10"):
+    for key in (
+        "recall_at_5",
+        "recall_at_10",
+        "queries_per_second",
+        "baseline_recall_at_5",
+        "baseline_recall_at_10",
+    ):
         assert key in result
 
 

@@ -16,8 +16,6 @@ from massline.routing import selectors, services
 from massline.routing.choices import Target
 from massline.routing.finder import find_similar
 
-from .fixtures import history, world  # noqa: F401 - fixtures
-
 pytestmark = pytest.mark.django_db
 HERE = {"lat": Decimal("28.200000"), "lon": Decimal("112.900000")}
 
@@ -46,7 +44,11 @@ def test_demands_without_coordinates_are_found_by_region(world):
     earlier = make_case(world, title="垃圾没人清运", received_at=MONDAY)
     services.place_index_update()
     found = find_similar(
-        title="垃圾没人清运", description="", region_id=world.org.grid_1.pk, now=MONDAY + timedelta(days=1), min_score=0
+        title="垃圾没人清运",
+        description="",
+        region_id=world.org.grid_1.pk,
+        now=MONDAY + timedelta(days=1),
+        min_score=0,
     )
     assert [row["pk"] for _s, row, _d in found] == [earlier.pk]
 
@@ -56,7 +58,9 @@ def test_routing_groups_repeated_demands_as_the_cases_rule_does(world):
     a = make_case(world, region=world.org.grid_1, received_at=MONDAY)
     b = make_case(world, region=world.org.grid_1, received_at=MONDAY + timedelta(days=3))
     c = make_case(world, region=world.org.grid_2, received_at=MONDAY, **HERE)
-    d = make_case(world, region=world.org.village_2, received_at=MONDAY, lat=Decimal("28.200500"), lon=HERE["lon"])
+    d = make_case(
+        world, region=world.org.village_2, received_at=MONDAY, lat=Decimal("28.200500"), lon=HERE["lon"]
+    )
     make_case(world, region=world.org.grid_1, category=other, received_at=MONDAY)
     make_case(world, region=world.org.township_2, received_at=MONDAY, lat=Decimal("28.3"), lon=HERE["lon"])
     make_case(world, region=world.org.grid_1, received_at=MONDAY - timedelta(days=40))
@@ -122,9 +126,16 @@ def test_the_intake_desk_partial_suggests_categories_and_earlier_demands(history
     services.place_index_update()
     url = reverse("cases_intake:suggest")
     with override_settings(MASSLINE_ROUTING_DUPLICATE_DAYS=10_000):
-        page = client_for("dispatcher").get(url, {"title": "小区停水三天了", "lat": "28.2", "lon": "112.9"}).content.decode()
+        page = (
+            client_for("dispatcher")
+            .get(url, {"title": "小区停水三天了", "lat": "28.2", "lon": "112.9"})
+            .content.decode()
+        )
     assert "供水" in page and earlier.tracking_code in page
-    assert "intake-category-suggestions" not in client_for("dispatcher").get(url, {"title": "x"}).content.decode()
+    assert (
+        "intake-category-suggestions"
+        not in client_for("dispatcher").get(url, {"title": "x"}).content.decode()
+    )
     assert client_for("outsider").get(url, {"title": "小区停水"}).status_code == 403
 
 
@@ -133,11 +144,15 @@ def test_the_public_form_says_it_may_already_be_reported_without_personal_data(w
     make_case(world, title="幸福路井盖丢了", received_at=MONDAY, is_public=False, **HERE)
     services.place_index_update()
     with override_settings(MASSLINE_ROUTING_DUPLICATE_DAYS=10_000):
-        page = client.get(reverse("cases_public:similar"), {"title": "幸福路井盖丢了", "lat": "28.2", "lon": "112.9"})
+        page = client.get(
+            reverse("cases_public:similar"), {"title": "幸福路井盖丢了", "lat": "28.2", "lon": "112.9"}
+        )
     html = page.content.decode()
     assert page.status_code == 200 and "may already be reported" in html
     assert reverse("cases_public:detail", args=[earlier.pk]) in html
     assert "13800001111" not in html and html.count("<li>") == 1
     with override_settings(MASSLINE_ROUTING_ENABLED=False, MASSLINE_ROUTING_DUPLICATE_DAYS=10_000):
-        off = client.get(reverse("cases_public:similar"), {"title": "幸福路井盖丢了", "lat": "28.2", "lon": "112.9"})
+        off = client.get(
+            reverse("cases_public:similar"), {"title": "幸福路井盖丢了", "lat": "28.2", "lon": "112.9"}
+        )
     assert "may already be reported" not in off.content.decode()

@@ -13,8 +13,6 @@ from massline.routing import selectors, services
 from massline.routing.choices import ModelStatus, Target
 from massline.routing.models import RoutingModel, Suggestion
 
-from .fixtures import history, world  # noqa: F401 - fixtures
-
 pytestmark = pytest.mark.django_db
 
 
@@ -75,7 +73,9 @@ def test_suggestions_are_recorded_with_the_choice_and_the_return(history):
     routing_seam.suggestions(case=case, user=history.dispatcher)  # shown again: one row per target
     assert Suggestion.objects.filter(case=case).count() == 2
     handling.case_dispatch(case=case, lead_unit=history.org.unit_b, by=history.dispatcher, at=MONDAY)
-    handling.case_return(case=case, unit=history.org.unit_b, reason="not_our_area", note="不归我们", by=history.officer_b)
+    handling.case_return(
+        case=case, unit=history.org.unit_b, reason="not_our_area", note="不归我们", by=history.officer_b
+    )
     assert services.suggestion_outcomes_update() == 2
     unit_row = Suggestion.objects.get(case=case, target=Target.UNIT)
     assert unit_row.chosen_id == history.org.unit_b.pk and unit_row.accepted is False and unit_row.returned
@@ -103,17 +103,24 @@ def test_the_threshold_is_refused_where_the_backtest_precision_does_not_clear_it
 def test_with_routing_off_cases_keeps_its_own_rules(history):
     services.model_train(target=Target.UNIT)
     case = make_case(history, title="夜间施工噪音扰民", category=history.category)
-    assert routing_seam.suggest_unit(category=case.category, region=case.region, case=case) == history.org.unit_b
+    assert (
+        routing_seam.suggest_unit(category=case.category, region=case.region, case=case) == history.org.unit_b
+    )
     with override_settings(MASSLINE_ROUTING_ENABLED=False):
         # The category tree: street lights are led by unit A.
-        assert routing_seam.suggest_unit(category=case.category, region=case.region, case=case) == history.org.unit_a
+        assert (
+            routing_seam.suggest_unit(category=case.category, region=case.region, case=case)
+            == history.org.unit_a
+        )
         assert routing_seam.suggestions(case=case, user=history.dispatcher) is None
         assert routing_seam.duplicates(case=case, user=history.dispatcher) == []
 
 
 def test_without_a_model_the_unit_comes_from_the_category_rules(history):
     case = make_case(history, title="夜间施工噪音扰民")
-    assert routing_seam.suggest_unit(category=case.category, region=case.region, case=case) == history.org.unit_a
+    assert (
+        routing_seam.suggest_unit(category=case.category, region=case.region, case=case) == history.org.unit_a
+    )
     assert routing_seam.suggestions(case=case, user=history.dispatcher)["trained"] is False
 
 

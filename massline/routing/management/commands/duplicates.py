@@ -11,9 +11,9 @@ from ...dupbacktest import duplicates_backtest, table_lines
 
 class Command(BaseCommand):
     help = (
-        "Duplicates: `backtest REQUESTS --gold GOLD` replays Open311-style requests in time order and, for each "
-        "request closed as a duplicate of a named earlier one, ranks the candidates the finder would show, beside "
-        "a distance-only baseline."
+        "Duplicates: `backtest REQUESTS --gold GOLD` replays Open311-style requests in time order and, for "
+        "each request closed as a duplicate of a named earlier one, ranks the candidates the finder would "
+        "show, beside a distance-only baseline."
     )
 
     def add_arguments(self, parser):

@@ -15,9 +15,9 @@ from ...services import model_train
 
 class Command(BaseCommand):
     help = (
-        "Routing: `backtest FILE` trains on the oldest rows of a CSV (or CSV.gz) and tests on the newest, beside "
-        "a plain TF-IDF + LinearSVC baseline; `train` trains new models on the demands in the database and "
-        "makes them live if they are not worse on the newest demands."
+        "Routing: `backtest FILE` trains on the oldest rows of a CSV (or CSV.gz) and tests on the newest, "
+        "beside a plain TF-IDF + LinearSVC baseline; `train` trains new models on the demands in the "
+        "database and makes them live if they are not worse on the newest demands."
     )
 
     def add_arguments(self, parser):
@@ -102,7 +102,8 @@ class Command(BaseCommand):
                 if row["trained"]:
                     self.stdout.write(
                         _(
-                            "%(target)s model v%(version)s: %(status)s, held-back macro-F1 %(f1)s, top-3 %(top3)s"
+                            "%(target)s model v%(version)s: %(status)s, held-back macro-F1 %(f1)s, "
+                            "top-3 %(top3)s"
                         )
                         % {
                             "target": row["target"],

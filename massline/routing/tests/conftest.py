@@ -10,7 +10,7 @@ from massline.cases.models import Case, Category
 from massline.cases.tests import handling_fixtures
 from massline.cases.tests.handling_fixtures import MONDAY, make_case
 
-world = handling_fixtures.world
+world = handling_fixtures.world  # the cases tests' fixture, shared here
 
 PHRASES = {
     "lights": ["路灯不亮", "路灯坏了", "晚上路灯一直不亮", "小区路灯闪烁"],
