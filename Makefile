@@ -89,3 +89,9 @@ bench-intake: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
 		{ echo "bench-intake needs wrk: apt-get install wrk"; exit 1; }
 	DEBUG=true $(BIN)/python -m bench.intake_open311 $(BENCH_ARGS)
+
+# Routing backtests on ../shared/data: Teddy (zh), Boston 311 as published and with form questions stripped
+# (en), and the Boston duplicate closures. Minutes on two cores; figures in bench/results/routing_backtest.json.
+.PHONY: bench-routing
+bench-routing: install
+	DEBUG=true $(BIN)/python -m bench.routing_backtest $(BENCH_ARGS)

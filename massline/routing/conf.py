@@ -13,13 +13,14 @@ DEFAULTS = {
     "MASSLINE_ROUTING_DUPLICATE_LIMIT": 10,
     "MASSLINE_ROUTING_DUPLICATE_MIN_SCORE": 0.35,
     # The weights of the finder's score; the scales say at what distance / age a match counts 1/e.
+    # Chosen on the Boston duplicates backtest (docs/routing.md): distance matters most, then text.
     "MASSLINE_ROUTING_DUPLICATE_WEIGHTS": {
-        "text": 0.5,
-        "distance": 0.2,
-        "age": 0.1,
+        "text": 0.2,
+        "distance": 0.4,
+        "age": 0.2,
         "category": 0.2,
-        "distance_scale_metres": 60.0,
-        "age_scale_days": 7.0,
+        "distance_scale_metres": 40.0,
+        "age_scale_days": 3.0,
     },
     # Training: the newest share held back to compare a new model with the live one, the least history
     # (demands with a category) below which routing stays with people, and how much history is used.
