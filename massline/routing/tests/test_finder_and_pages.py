@@ -156,3 +156,27 @@ def test_the_public_form_says_it_may_already_be_reported_without_personal_data(w
             reverse("cases_public:similar"), {"title": "幸福路井盖丢了", "lat": "28.2", "lon": "112.9"}
         )
     assert "may already be reported" not in off.content.decode()
+
+
+def test_the_api_gives_the_suggestions_and_duplicates_of_a_demand(history, client, officer_a):
+    from massline.api.auth import token_create
+
+    services.model_train(target=Target.CATEGORY)
+    services.model_train(target=Target.UNIT)
+    earlier = make_case(history, title="小区停水三天", received_at=MONDAY, **HERE)
+    services.place_index_update()
+    case = make_case(history, title="小区停水三天了", received_at=MONDAY + timedelta(hours=1), **HERE)
+    _token, raw = token_create(user=history.dispatcher, name="tests")
+    response = client.get(
+        f"/api/v1/staff/demands/{case.pk}/suggestions", headers={"Authorization": f"Bearer {raw}"}
+    )
+    body = response.json()
+    assert response.status_code == 200 and body["trained"] is True
+    assert body["categories"][0]["code"] == "water" and len(body["units"]) == 3
+    assert 0 < body["categories"][0]["confidence"] <= 1
+    assert earlier.tracking_code in [d["tracking_code"] for d in body["duplicates"]]
+    _token, other = token_create(user=officer_a, name="tests")
+    outside = client.get(
+        f"/api/v1/staff/demands/{case.pk}/suggestions", headers={"Authorization": f"Bearer {other}"}
+    )
+    assert outside.status_code == 404
