@@ -107,3 +107,9 @@ bench-load: install
 .PHONY: bench-crash
 bench-crash: install
 	DEBUG=true $(BIN)/python -m bench.load.crash $(BENCH_ARGS)
+
+# Routing backtests on ../shared/data: Teddy (zh), Boston 311 as published and with form questions stripped
+# (en), and the Boston duplicate closures. Minutes on two cores; figures in bench/results/routing_backtest.json.
+.PHONY: bench-routing
+bench-routing: install
+	DEBUG=true $(BIN)/python -m bench.routing_backtest $(BENCH_ARGS)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "massline.outbox",
     "massline.cases",
     "massline.open311",
+    "massline.routing",
     "massline.api",
     # django-ninja, only so that the API docs page serves Swagger UI from local static files (CSP).
     "ninja",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/cases/", include(("massline.cases.urls_staff", "cases_staff"))),
     path("demands/", include(("massline.cases.urls_public", "cases_public"))),
     path("staff/intake/", include(("massline.cases.urls_intake", "cases_intake"))),
+    path("staff/routing/", include("massline.routing.urls")),
     path("open311/v2/", include("massline.open311.urls")),
     path("api/v1/", api.urls),
     path("consultations/", include("massline.consultations.urls")),

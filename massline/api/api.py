@@ -17,8 +17,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from massline.audit.services import audit_record_read
+from massline.cases import routing_seam, selectors_public
 from massline.cases import selectors as case_selectors
-from massline.cases import selectors_public
 from massline.cases.actors import case_allowed_actions
 from massline.cases.choices import OPEN_STATUSES, CaseStatus, EventKind
 from massline.cases.models import Case, Category, Extension
@@ -566,6 +566,34 @@ def staff_demand_timeline(request, id: Id):
         }
         for e in case_selectors.case_timeline(case=case)
     ]
+
+
+@staff.get("/demands/{id}/suggestions", response={200: s.SuggestionsOut, **ERRORS})
+def staff_demand_suggestions(request, id: Id):
+    """Routing's suggestions for the demand (top 3 categories and units, each with its confidence) and its
+    possible duplicates; empty lists when routing is off."""
+    case = _staff_case(request, id)
+    shown = routing_seam.suggestions(case=case, user=request.auth) or {"trained": False}
+    suggested = lambda rows: [  # noqa: E731
+        {"code": row["obj"].code, "name": str(row["obj"]), "confidence": row["p"]} for row in rows
+    ]
+    return {
+        "trained": shown["trained"],
+        "categories": suggested(shown.get("categories", [])),
+        "units": suggested(shown.get("units", [])),
+        "duplicates": [
+            {
+                "id": d["case"].pk,
+                "tracking_code": d["case"].tracking_code,
+                "title": d["case"].title,
+                "status": d["case"].status,
+                "received_at": d["case"].received_at,
+                "score": d["score"],
+                "metres": d["metres"],
+            }
+            for d in routing_seam.duplicates(case=case, user=request.auth)
+        ],
+    }
 
 
 def _after_action(request, case, response):

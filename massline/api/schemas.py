@@ -235,6 +235,32 @@ class StaffEventOut(Schema):
     internal_note: str
 
 
+class SuggestedOut(Schema):
+    code: str
+    name: str
+    confidence: float
+
+
+class PossibleDuplicateOut(Schema):
+    id: int
+    tracking_code: str
+    title: str
+    status: str
+    received_at: datetime
+    score: float
+    metres: int | None
+
+
+class SuggestionsOut(Schema):
+    """Routing's top categories and units with confidence, and earlier demands that may be the same problem;
+    `trained` is false while there is too little history (routing is then left to people)."""
+
+    trained: bool
+    categories: list[SuggestedOut]
+    units: list[SuggestedOut]
+    duplicates: list[PossibleDuplicateOut]
+
+
 # --- staff actions -------------------------------------------------------------------------------------
 
 

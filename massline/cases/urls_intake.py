@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views_intake.desk, name="desk"),
     path("caller/", views_intake.caller, name="caller"),
     path("knowledge/", views_intake.knowledge, name="knowledge"),
+    path("suggest/", views_intake.suggest, name="suggest"),
 ]

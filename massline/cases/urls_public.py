@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases_public:list", permanent=False)),
     path("public/", views_public.public_list, name="list"),
     path("new/", views_public.submit, name="submit"),
+    path("new/similar/", views_public.similar, name="similar"),
     path("received/<str:code>/", views_public.received, name="received"),
     path("track/", views_public.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views_public.track, name="track"),

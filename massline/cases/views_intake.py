@@ -18,6 +18,7 @@ from massline.lib.masking import mask_phone
 from massline.org.choices import Role
 from massline.org.selectors import user_scope
 
+from . import routing_seam
 from .choices import CaseStatus
 from .forms import IntakeForm
 from .knowledge import knowledge_search
@@ -26,6 +27,8 @@ from .services.intake import case_answer_directly, case_submit, normalise_phone
 
 INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER)
 CALLER_HISTORY = 10
+# Below this many characters of title and description there is nothing to suggest from.
+SUGGEST_MIN_CHARS = 4
 
 
 def operator_required(view):
@@ -124,3 +127,39 @@ def knowledge(request):
         query = " ".join(request.GET.get(name, "") for name in ("title", "description")).strip()
     hits = knowledge_search(query[:1000], limit=8) if query else []
     return render(request, "cases/intake/_knowledge.html", {"hits": hits, "query": query})
+
+
+def _coordinate(value, low, high):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+@operator_required
+@require_GET
+def suggest(request):
+    """Routing's category suggestions and the earlier demands this one may repeat, for the demand being typed
+    (htmx partial; empty when routing is off or the text is too short to say anything)."""
+    title = request.GET.get("title", "").strip()[:200]
+    description = request.GET.get("description", "").strip()[:4000]
+    categories, duplicates = [], []
+    if len(title) + len(description) >= SUGGEST_MIN_CHARS:
+        categories = routing_seam.intake_suggestions(
+            title=title, description=description, channel=request.GET.get("channel", "")[:20]
+        )
+        category = request.GET.get("category", "")
+        duplicates = routing_seam.intake_duplicates(
+            user=request.user,
+            title=title,
+            description=description,
+            lat=_coordinate(request.GET.get("lat"), -90, 90),
+            lon=_coordinate(request.GET.get("lon"), -180, 180),
+            category_id=int(category) if category.isdigit() else None,
+        )
+    return render(
+        request,
+        "cases/intake/_suggest.html",
+        {"categories": categories, "duplicates": duplicates, "asked": bool(title or description)},
+    )

@@ -20,7 +20,7 @@ from massline.lib.errors import DomainError
 from massline.lib.ratelimit import count_hit
 from massline.org.models import Region
 
-from . import seams, selectors_public
+from . import routing_seam, seams, selectors_public
 from .choices import CaseStatus
 from .forms import PublicCaseForm, RatingForm, TrackForm
 from .models import Case, Category
@@ -30,8 +30,12 @@ DEFAULTS = {
     # Public writes per client address per hour (submissions, ratings).
     "MASSLINE_PUBLIC_SUBMIT_RATE": 10,
     "MASSLINE_PUBLIC_RATING_RATE": 20,
+    # "May already be reported" look-ups per client address per hour (each one searches the demands).
+    "MASSLINE_PUBLIC_SIMILAR_RATE": 300,
 }
 PAGE_SIZE = 25
+# Below this many characters of title and description nothing is looked up.
+SIMILAR_MIN_CHARS = 6
 
 
 def _setting(name):
@@ -88,6 +92,35 @@ def submit(request):
         form = PublicCaseForm()
         status = 200
     return render(request, "cases/public/submit.html", {"form": form}, status=status)
+
+
+def _coordinate(value, low, high):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+@require_GET
+def similar(request):
+    """Public demands that may already report what the citizen is typing (htmx partial of the form): masked
+    titles and summaries only, with the link to follow them instead."""
+    title = request.GET.get("title", "").strip()[:200]
+    description = request.GET.get("description", "").strip()[:4000]
+    found = []
+    if len(title) + len(description) >= SIMILAR_MIN_CHARS:
+        if _over_limit(request, "similar", _setting("MASSLINE_PUBLIC_SIMILAR_RATE")):
+            return render(request, "cases/public/_similar.html", {"found": []}, status=429)
+        category = request.GET.get("category", "")
+        found = routing_seam.public_duplicates(
+            title=title,
+            description=description,
+            lat=_coordinate(request.GET.get("lat"), -90, 90),
+            lon=_coordinate(request.GET.get("lon"), -180, 180),
+            category=Category.objects.filter(pk=category).first() if category.isdigit() else None,
+        )
+    return render(request, "cases/public/_similar.html", {"found": found})
 
 
 @never_cache

@@ -26,7 +26,7 @@ from massline.org.choices import Role
 from massline.org.selectors import user_scope
 
 from . import forms_staff as f
-from . import selectors
+from . import routing_seam, selectors
 from .actors import actor_for, offered_actions
 from .choices import (
     ExclusionDecision,
@@ -110,7 +110,7 @@ def supervision(request):
     context = {
         "overdue": selectors.supervisor_overdue(user=user),
         "unsatisfied": selectors.supervisor_unsatisfied(user=user),
-        "repeated": selectors.repeated_demands(user=user)[:30],
+        "repeated": routing_seam.repeated_demands(user=user)[:30],
         "records": selectors.accountability_records(user=user),
         "reviews": selectors.exclusion_reviews_pending(user=user),
         "can_decide": user_scope(user).has_role(Role.SUPERVISOR),
@@ -222,6 +222,13 @@ def _panel_context(request, case, bound=None):
     related = selectors.case_related(case=case)
     pending_review = next((r for r in related["reviews"] if r.decision == ExclusionDecision.REQUESTED), None)
     offer = offered_actions(case, actor, pending_extension=pending_extension, pending_review=pending_review)
+    # Routing's suggestions and possible duplicates, for the centre's desks (none when routing is off).
+    routing = None
+    possible_duplicates = []
+    if actor.dispatcher or actor.operator:
+        routing = routing_seam.suggestions(case=case, user=user)
+        if case.duplicate_of_id is None and case.thread_id is None:
+            possible_duplicates = routing_seam.duplicates(case=case, user=user)
     forms = {}
     for name in offer:
         form_class = FORMS[name]
@@ -229,6 +236,9 @@ def _panel_context(request, case, bound=None):
             forms[name] = None
         elif bound is not None and bound[0] == name:
             forms[name] = bound[1]
+        elif name == "dispatch":
+            suggested = routing_seam.suggest_unit(category=case.category, region=case.region, case=case)
+            forms[name] = form_class(prefix=name, initial={"lead_unit": suggested})
         else:
             forms[name] = form_class(prefix=name)
     show_contact = actor.dispatcher or actor.operator or actor.lead_unit is not None
@@ -270,6 +280,8 @@ def _panel_context(request, case, bound=None):
         "actor": actor,
         "contact": contact,
         "policy": policy,
+        "routing": routing,
+        "possible_duplicates": possible_duplicates,
         "now": timezone.now(),
     }
 

@@ -150,6 +150,11 @@ def staff_step(request, pk, step):
     item = selectors.request_get_for_staff(user=request.user, pk=pk)
     if step not in FORMS:
         return redirect("disclosure_staff:detail", pk=item.pk)
+    # Who may take the step is checked before its form: a reader in scope gets 403, not a form error.
+    if step == "extend" and not services.can_approve_extension(request.user, item.unit):
+        raise PermissionDenied(_("Only the head of the receiving agency may approve an extension."))
+    if not services.can_handle(request.user, item.unit):
+        raise PermissionDenied(_("Only a handler or the head of the receiving agency may act on this request."))
     form = FORMS[step](request.POST, request.FILES, prefix=step)
     if form.is_valid():
         try:

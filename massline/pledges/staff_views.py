@@ -234,6 +234,15 @@ def staff_merge(request, pk):
 def staff_screen(request, pk, nomination_id):
     programme = selectors.programme_get_for_staff(user=request.user, pk=pk)
     nomination = get_object_or_404(Nomination, programme=programme, pk=nomination_id)
+    # The organising unit screens (or the owner unit already named): readers in scope get 403 up front,
+    # not a form error; the service checks again against the owner unit the form names.
+    if not (
+        selectors.can_manage(request.user, programme.unit)
+        or (nomination.owner_unit is not None and selectors.can_manage(request.user, nomination.owner_unit))
+    ):
+        raise PermissionDenied(
+            _("Only a handler or the head of the organising unit may change this programme.")
+        )
     form = ScreenForm(
         request.POST, prefix=f"screen-{nomination.pk}", units=Unit.objects.filter(is_active=True)
     )
