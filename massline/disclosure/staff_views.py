@@ -154,7 +154,9 @@ def staff_step(request, pk, step):
     if step == "extend" and not services.can_approve_extension(request.user, item.unit):
         raise PermissionDenied(_("Only the head of the receiving agency may approve an extension."))
     if not services.can_handle(request.user, item.unit):
-        raise PermissionDenied(_("Only a handler or the head of the receiving agency may act on this request."))
+        raise PermissionDenied(
+            _("Only a handler or the head of the receiving agency may act on this request.")
+        )
     form = FORMS[step](request.POST, request.FILES, prefix=step)
     if form.is_valid():
         try:

@@ -44,6 +44,7 @@ RULES = {
     "api:staff_demand_list": _api(EVERYONE - {"anonymous"}),
     "api:staff_demand_detail": _api(CASE_A_READERS, kwargs="api_case_a"),
     "api:staff_demand_timeline": _api(CASE_A_READERS, kwargs="api_case_a"),
+    "api:staff_demand_suggestions": _api(CASE_A_READERS, kwargs="api_case_a"),
     # Writes are sent with a stale version, so the matrix changes nothing: in scope, the request reaches
     # the demand and is refused as stale (409); outside it, 404. Which role may act in which status is
     # the actions table's (cases/tests/test_actions.py, api/tests/test_allowed_actions.py).

@@ -36,6 +36,8 @@ RULES = {
     "cases_public:": Rule(EVERYONE, note="redirects to the public list"),
     "cases_public:list": Rule(EVERYONE),
     "cases_public:submit": Rule(EVERYONE),
+    # "This may already be reported" beside the public form (masked, rate-limited).
+    "cases_public:similar": Rule(EVERYONE),
     "cases_public:received": Rule(EVERYONE, kwargs="tracking_a"),
     "cases_public:track_lookup": Rule(EVERYONE),
     "cases_public:track": Rule(EVERYONE, kwargs="tracking_a"),
@@ -46,6 +48,8 @@ RULES = {
     "cases_intake:desk": Rule(DESK, note="operators and dispatchers of the centre"),
     "cases_intake:caller": Rule(DESK),
     "cases_intake:knowledge": Rule(DESK),
+    # Routing's suggestions while the operator types (an htmx partial of the desk).
+    "cases_intake:suggest": Rule(DESK),
 }
 
 

@@ -89,7 +89,7 @@ def test_not_a_disclosure_request_becomes_a_demand(running, officer_a):
     )
     case = Case.objects.get(tracking_code=running.case_tracking_code)
     assert case.description == running.description
-    assert case.citizen.phone == "13911112222"
+    assert case.citizen.phone == "+8613911112222"  # stored in E.164
 
 
 def test_a_repeated_request_names_the_earlier_one(make_request, running, officer_a):

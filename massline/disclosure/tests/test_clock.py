@@ -11,6 +11,7 @@ from massline.deadlines.choices import ClockState
 from massline.disclosure import services
 from massline.disclosure.choices import AnswerType, LegalGround, RequestStatus
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.outbox.testing import deliver_queued
 
 from .conftest import local, shown
 
@@ -158,5 +159,7 @@ def test_the_applicant_is_acknowledged_with_the_due_date(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = make_request(received_at=local(2026, 9, 24, 10))
+    assert mailoutbox == []  # queued in the outbox with the request, sent by the worker
+    deliver_queued()
     assert mailoutbox[-1].to == ["zhangsan@example.org"]
     assert "2026-10-29 17:30" in mailoutbox[-1].body and request.tracking_code in mailoutbox[-1].body
