@@ -57,13 +57,14 @@ def build(open_count):
         due_sign_at=start + timedelta(hours=2),
         next_check_at=start + timedelta(hours=1),
     )
-    columns = [f.column for f in Case._meta.concrete_fields if f.column not in ("id", "tracking_code")]
+    unique = ("id", "tracking_code", "public_id")
+    columns = [f.column for f in Case._meta.concrete_fields if f.column not in unique]
     listed = ", ".join(columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO cases_case (tracking_code, {listed}) "  # noqa: S608 (column names from the model)
-            f"SELECT 'B' || lpad(g::text, 11, '0'), {listed} FROM cases_case, generate_series(1, %s) g "
-            "WHERE cases_case.id = %s",
+            f"INSERT INTO cases_case (tracking_code, public_id, {listed}) "  # noqa: S608 (model's columns)
+            f"SELECT 'B' || lpad(g::text, 11, '0'), 'p' || lpad(g::text, 13, '0'), {listed} "
+            "FROM cases_case, generate_series(1, %s) g WHERE cases_case.id = %s",
             [open_count - 1, template.pk],
         )
         cursor.execute("ANALYZE cases_case")

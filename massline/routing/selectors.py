@@ -27,12 +27,15 @@ def live_model(target):
     row = RoutingModel.objects.filter(target=target, status=ModelStatus.LIVE).defer("blob", "holdout").first()
     if row is None:
         return None, None
+    # Keyed by the row and its training time, not the primary key alone: a restored or re-created table
+    # may give another model the same key, and this process must not keep predicting with the old one.
+    identity = (row.pk, row.version, row.trained_at)
     with _lock:
         cached = _loaded.get(target)
-        if cached is None or cached[0] != row.pk:
+        if cached is None or cached[0] != identity:
             blob = RoutingModel.objects.filter(pk=row.pk).values_list("blob", flat=True).first()
             row.blob = blob
-            cached = (row.pk, row.classifier())
+            cached = (identity, row.classifier())
             _loaded[target] = cached
     return row, cached[1]
 
