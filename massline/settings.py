@@ -5,6 +5,7 @@ A wrong value stops start-up with a message that names the variable (see README,
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -274,11 +275,46 @@ SESSION_COOKIE_AGE = int(MASSLINE_SESSION_HOURS * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The background map of every map (public demands, appraisal, the place pickers): an XYZ tile URL template
+# ({z}/{x}/{y}, {s} for a, b, c subdomains). OpenStreetMap by default; in China Tianditu (天地图), e.g.
+# https://t0.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY (docs/operations.md). Empty: no
+# tiles at all, boundaries and points on a plain background (also what a page falls back to when the
+# tile server cannot be reached). The default CSP below allows images from this server's origin.
+MASSLINE_MAP_TILE_URL = _env(
+    env.str, "MASSLINE_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+).strip()
+
+
+def _tile_origin(url):
+    """The CSP source of the tile server: scheme and host, a {s} label widened to *."""
+    if not url:
+        return ""
+    parts = urlsplit(url.replace("{s}", "s-subdomain"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"Environment variable MASSLINE_MAP_TILE_URL={url!r} is not an http(s) URL template such as "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png (or empty for no tiles)."
+        )
+    host = ".".join("*" if "s-subdomain" in label else label for label in parts.netloc.split("."))
+    return f"{parts.scheme}://{host}"
+
+
+MASSLINE_MAP_TILE_ORIGIN = _tile_origin(MASSLINE_MAP_TILE_URL)
+# Shown in the map's corner, as every tile provider's terms require (plain text).
+MASSLINE_MAP_TILE_ATTRIBUTION = _env(
+    env.str,
+    "MASSLINE_MAP_TILE_ATTRIBUTION",
+    default="© OpenStreetMap contributors (openstreetmap.org/copyright)"
+    if "openstreetmap.org" in MASSLINE_MAP_TILE_ORIGIN
+    else "天地图 © 国家地理信息公共服务平台 Tianditu"
+    if "tianditu.gov.cn" in MASSLINE_MAP_TILE_ORIGIN
+    else "",
+)
 MASSLINE_CSP = _env(
     env.str,
     "MASSLINE_CSP",
-    default="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    default=f"default-src 'self'; img-src 'self' data: {MASSLINE_MAP_TILE_ORIGIN}".rstrip()
+    + "; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
 )
 
 EMAIL_BACKEND = _env(

@@ -75,17 +75,21 @@ class CaseForm(forms.Form):
         required=False,
         help_text=_("Street, village or landmark. Public pages never show house numbers."),
     )
+    # Typed, or filled by the map picker (web/maps.js finds them by their data-map-* attributes); without
+    # JavaScript they stay plain optional inputs. intake.py checks the ranges.
     lat = forms.CharField(
         label=_("Latitude"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Decimal degrees, e.g. 28.2012 (north positive)."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-map-lat": ""}),
     )
     lon = forms.CharField(
         label=_("Longitude"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Decimal degrees, e.g. 112.9534 (east positive)."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-map-lon": ""}),
     )
     citizen_name = forms.CharField(label=_("Your name"), max_length=NAME_MAX, required=False)
     citizen_phone = forms.CharField(

@@ -2,13 +2,15 @@
 and the "how we are doing" figures of each unit. Nothing here returns a citizen's contact details.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from massline.org import maps
 from massline.org.choices import RegionLevel
 from massline.org.models import Region, Unit
 
@@ -18,7 +20,6 @@ from .models import Case, CaseEvent, Category
 
 # How many demand points the public map draws at most (the most recent ones).
 MAP_POINTS = 1500
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 800, 600, 40
 PUBLIC_SUMMARY_FALLBACK = 300
 
 
@@ -94,83 +95,53 @@ def filter_choices():
     return categories, regions
 
 
-# The map ----------------------------------------------------------------------------------------------
+# The map (web/maps.js draws it) -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MapPoint:
-    x: float
-    y: float
-    label: str
-    kind: str  # a CSS class suffix: the region's level, or the demand's status
-    url: str = ""
+def public_map(cases, *, url_for, region_url_for, within=None):
+    """What the public map draws of `cases` (a public_cases() queryset): a choropleth of how many demands
+    each area holds (the children of `within`, or the county's townships) and the most recent
+    MAP_POINTS demands that have coordinates, each rounded to `maps.PUBLIC_DECIMALS` (never a door).
 
-
-class _Projection:
-    """Longitude/latitude to SVG coordinates, equirectangular around the mean latitude, north up."""
-
-    def __init__(self, coords):
-        lats = [c[0] for c in coords]
-        lons = [c[1] for c in coords]
-        self.lat_min, self.lat_max = min(lats), max(lats)
-        self.lon_min, self.lon_max = min(lons), max(lons)
-        self.kx = math.cos(math.radians((self.lat_min + self.lat_max) / 2))
-        span_x = max((self.lon_max - self.lon_min) * self.kx, 1e-6)
-        span_y = max(self.lat_max - self.lat_min, 1e-6)
-        self.scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
-        self.off_x = (MAP_WIDTH - span_x * self.scale) / 2
-        self.off_y = (MAP_HEIGHT - span_y * self.scale) / 2
-
-    def contains(self, lat, lon, margin=0.1):
-        dy = (self.lat_max - self.lat_min) * margin or 0.05
-        dx = (self.lon_max - self.lon_min) * margin or 0.05
-        return self.lat_min - dy <= lat <= self.lat_max + dy and self.lon_min - dx <= lon <= self.lon_max + dx
-
-    def __call__(self, lat, lon):
-        x = self.off_x + (lon - self.lon_min) * self.kx * self.scale
-        y = MAP_HEIGHT - (self.off_y + (lat - self.lat_min) * self.scale)
-        return round(x, 1), round(y, 1)
-
-
-def public_map(cases, *, url_for):
-    """Region centres and demand points of `cases` (a public_cases() queryset) projected for an SVG map.
-
-    A demand without coordinates is drawn at its region's centre. Returns a dict with width, height,
-    regions, points and the number of demands that could not be placed.
+    Returns {"data": the JSON for web/maps.js, "areas": [(region, count)] for the table under the map,
+    "points": how many are drawn, "unplaced": how many demands have no coordinates}.
     """
-    regions = list(
-        Region.objects.filter(centre_lat__isnull=False, centre_lon__isnull=False).only(
-            "pk", "name", "name_en", "level", "centre_lat", "centre_lon"
-        )
+    regions = maps.choropleth_regions(within)
+    by_region = dict(
+        cases.order_by().filter(region__isnull=False).values_list("region_id").annotate(n=Count("pk"))
     )
-    centres = {r.pk: (float(r.centre_lat), float(r.centre_lon)) for r in regions}
+    totals = maps.subtree_totals(regions, by_region)
+    statuses = dict(CaseStatus.choices)
     rows = list(
-        cases.order_by("-received_at", "-id").values_list(
-            "pk", "title", "status", "lat", "lon", "region_id", "citizen__name"
-        )[:MAP_POINTS]
+        cases.exclude(lat=None)
+        .exclude(lon=None)
+        .order_by("-received_at", "-id")
+        .values_list("pk", "title", "status", "lat", "lon", "citizen__name")[:MAP_POINTS]
     )
-    placed, unplaced = [], 0
-    for pk, title, status, lat, lon, region_id, name in rows:
-        where = (float(lat), float(lon)) if lat is not None and lon is not None else centres.get(region_id)
-        if where is None:
-            unplaced += 1
-            continue
-        placed.append((where, pk, mask_public(title, names=[name or ""]), status))
-    basis = list(centres.values()) or [where for where, *_ in placed]
-    result = {"width": MAP_WIDTH, "height": MAP_HEIGHT, "regions": [], "points": [], "unplaced": unplaced}
-    if not basis:
-        return result
-    project = _Projection(basis)
-    for region in regions:
-        x, y = project(*centres[region.pk])
-        result["regions"].append(MapPoint(x=x, y=y, label=region.label, kind=region.level))
-    for where, pk, title, status in placed:
-        if not project.contains(*where):
-            result["unplaced"] += 1
-            continue
-        x, y = project(*where)
-        result["points"].append(MapPoint(x=x, y=y, label=mask_public(title), kind=status, url=url_for(pk)))
-    return result
+    points = []
+    for pk, title, status, lat, lon, name in rows:
+        rounded_lat, rounded_lon = maps.public_position(lat, lon)
+        points.append(
+            {
+                "lat": rounded_lat,
+                "lon": rounded_lon,
+                "label": mask_public(title, names=[name or ""]),
+                "status": status,
+                "statusLabel": str(statuses.get(status, status)),
+                "url": url_for(pk),
+            }
+        )
+    areas = [(r, totals.get(r.pk, 0)) for r in regions]
+    layer = maps.area_layer(
+        [
+            (r, n, ngettext("%(n)d demand", "%(n)d demands", n) % {"n": n}, region_url_for(r))
+            for r, n in areas
+        ],
+        kind="count",
+        title=_("Public demands per area"),
+    )
+    unplaced = cases.filter(Q(lat=None) | Q(lon=None)).count()
+    return {"data": {**layer, "points": points}, "areas": areas, "points": len(points), "unplaced": unplaced}
 
 
 # How we are doing ------------------------------------------------------------------------------------

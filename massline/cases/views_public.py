@@ -250,6 +250,19 @@ def public_detail(request, pk):
 def public_map(request):
     category, status, region = _filters(request)
     cases = selectors_public.public_cases(category=category, status=status, region=region)
-    svg = selectors_public.public_map(cases, url_for=lambda pk: reverse("cases_public:detail", args=[pk]))
-    context = {"map": svg, **_filter_context(request, category, status, region)}
+    filters = _filter_context(request, category, status, region)
+
+    def region_url(area):
+        query = request.GET.copy()
+        query["region"] = area.code
+        query.pop("page", None)
+        return f"{reverse('cases_public:map')}?{query.urlencode()}"
+
+    drawn = selectors_public.public_map(
+        cases,
+        url_for=lambda pk: reverse("cases_public:detail", args=[pk]),
+        region_url_for=region_url,
+        within=region,
+    )
+    context = {"map": drawn, **filters}
     return render(request, "cases/public/map.html", context)

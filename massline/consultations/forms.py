@@ -52,8 +52,17 @@ class OpinionForm(forms.Form):
     body = forms.CharField(label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 4}))
     section = forms.TypedChoiceField(label=_("On section"), coerce=int, required=False, empty_value=None)
     passage = forms.CharField(label=_("Passage you comment on (optional)"), required=False)
-    latitude = forms.CharField(label=_("Latitude of a place (optional)"), required=False)
-    longitude = forms.CharField(label=_("Longitude of a place (optional)"), required=False)
+    # Typed, or set by the map picker (web/maps.js, data-map-* attributes); the service checks the ranges.
+    latitude = forms.CharField(
+        label=_("Latitude of a place (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-map-lat": ""}),
+    )
+    longitude = forms.CharField(
+        label=_("Longitude of a place (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "data-map-lon": ""}),
+    )
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)

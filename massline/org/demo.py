@@ -7,6 +7,7 @@ edits survive a re-run), except that demo accounts get the demo password back. W
 services, so the demo leaves audit events like any other change.
 """
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext
 
 from . import services
 from .choices import REGION_ROLES, UNIT_ROLES, RegionLevel, Role, UnitKind
+from .geojson_io import boundaries_import, demo_boundaries
 from .models import Citizen, Membership, Region, Unit, User
 
 # One password for every demo account (printed by `massline demo`; never use the demo in production).
@@ -249,6 +251,17 @@ def _regions(run):
     return county, townships
 
 
+def _boundaries(run, county):
+    """Made-up boundaries (Voronoi cells around the centres, `geojson_io.demo_boundaries`) so the maps
+    have areas to colour; imported through the same code as `massline org import-boundaries`, and only
+    while the county has none (a real boundary file imported later is left alone)."""
+    if county.boundary is not None:
+        return
+    collection = demo_boundaries(county)
+    result = boundaries_import(data=json.dumps(collection).encode(), by=None)
+    run.created += result.updated
+
+
 def _unit(run, *, code, name, name_en, kind, regions, public_phone=""):
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -351,6 +364,7 @@ def load_demo(report=None):
     report = DemoReport() if report is None else report
     run = _Run()
     county, townships = _regions(run)
+    _boundaries(run, county)
     _units(run, county, townships)
     _officials(run, report)
     _citizen(run, report)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from massline.lib.errors import DomainError, PermissionDenied
 from massline.lib.phones import phone_key
 from massline.org.choices import RegionLevel, Role, UnitKind
+from massline.org.geojson_io import contains
 from massline.org.models import Citizen, Region, Unit
 from massline.org.selectors import user_scope
 from massline.org.services import citizen_create
@@ -241,13 +242,17 @@ def _distance_km(lat1, lon1, lat2, lon2):
 
 
 def region_for_point(lat, lon):
-    """The township, village or grid whose centre is nearest (lat, lon), if within the match distance."""
+    """The region of (lat, lon): the finest township or village whose boundary holds the point (if
+    boundaries were imported), then, below it or everywhere without one, the township, village or grid
+    whose centre is nearest, if within the match distance."""
     if lat is None or lon is None:
         return None
     limit = float(_setting("MASSLINE_REGION_MATCH_KM"))
-    best, best_km = None, None
+    holders = [p for p in _places() if p.boundary and contains(p.boundary, lat, lon)]
+    within = max(holders, key=lambda place: place.depth) if holders else None
+    best, best_km = within.region if within else None, None
     for place in _places():
-        if place.lat is None:
+        if place.lat is None or (within and not place.region.path.startswith(within.region.path)):
             continue
         km = _distance_km(float(lat), float(lon), place.lat, place.lon)
         if km <= limit and (best_km is None or km < best_km):
@@ -279,6 +284,7 @@ class _Place:
     depth: int
     lat: float | None
     lon: float | None
+    boundary: dict | None = None
 
 
 # Townships, villages and grids change a few times a year; intake reads them on every submission (to
@@ -299,9 +305,10 @@ def _places():
                 depth=region.path.count("/"),
                 lat=float(region.centre_lat) if region.centre_lat is not None else None,
                 lon=float(region.centre_lon) if region.centre_lon is not None else None,
+                boundary=region.boundary,
             )
             for region in Region.objects.filter(level__in=PLACE_LEVELS).only(
-                "pk", "centre_lat", "centre_lon", "level", "path", "name", "name_en"
+                "pk", "centre_lat", "centre_lon", "level", "path", "name", "name_en", "boundary"
             )
         )
         _places_cache["at"] = now
