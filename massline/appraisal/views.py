@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from massline.lib.errors import DomainError
 from massline.org.access import official_required
 
-from . import metrics, selectors, services
+from . import map_data, metrics, selectors, services
 from .choices import Dimension
 
 PAGE_SIZE = 50
@@ -111,6 +111,12 @@ def dashboard(request):
             (u for u in units if u["figures"]["overdue"].value), key=lambda u: -u["figures"]["overdue"].value
         ),
         chart=_chart(trend, url_for=_staff_link(Dimension.TOTAL, 0)),
+        region_map=map_data.region_layer(
+            month=month,
+            rules=rules,
+            keys=region_ids,
+            url_for=lambda pk: _staff_link(Dimension.REGION, pk)(month, map_data.MAP_METRIC),
+        ),
         link="staff",
     )
     return render(request, "appraisal/staff/dashboard.html", context)
@@ -298,6 +304,11 @@ def public_index(request):
             groups=selectors.grouped(rows),
             total=selectors.figures(month=month, rules=rules),
             adjustments=ranking.adjustments.select_related("unit", "corrected"),
+            region_map=map_data.region_layer(
+                month=month,
+                rules=rules,
+                url_for=lambda pk: _public_link(Dimension.REGION, pk)(month, map_data.MAP_METRIC),
+            ),
             link="public",
         )
     last = published[0].month if published else selectors.latest_month()

@@ -16,6 +16,7 @@ import csv
 import math
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from massline.lib.errors import DomainError
 from massline.org.choices import RegionLevel, Role
 from massline.org.demo import COUNTY, DEMO_UNIT_FOR_CATEGORY
+from massline.org.geojson_io import contains
 from massline.org.models import Membership, Region, Unit, User
 
 from . import categories
@@ -246,6 +248,7 @@ def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
     )
     simulated = simulate_return_visits()
     live = _live_demands(villages, now)
+    placed = simulate_places()
     if live:
         from .services.clock import clock_tick
 
@@ -258,6 +261,7 @@ def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
         "imported": imported.loaded,
         "live_created": live,
         "simulated_visits": simulated,
+        "simulated_places": placed,
         "demands": Case.objects.count(),
         "public": Case.objects.filter(is_public=True).count(),
         "open": Case.objects.exclude(status__in=[CaseStatus.REPLIED, CaseStatus.CLOSED]).count(),
@@ -270,6 +274,14 @@ def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
                 "has no ratings."
             )
             % {"n": simulated}
+        )
+    if report is not None and placed:
+        report.note(
+            _(
+                "Demands: %(n)d demands without coordinates were given a simulated place (seeded, inside "
+                "their village's made-up boundary) so that the maps have points to show."
+            )
+            % {"n": placed}
         )
     if report is not None:
         report.note(
@@ -286,6 +298,32 @@ def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
             }
         )
     return result
+
+
+def simulate_places(*, seed=2027):
+    """Give the demo's demands without coordinates a seeded point inside their region's boundary (the
+    demo's boundaries are made up too, org.geojson_io.demo_boundaries; the Teddy messages have no
+    coordinates). Idempotent: demands that have coordinates are left alone. Returns how many were placed.
+    """
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - seeded demo data, not a secret
+    boundaries = dict(Region.objects.exclude(boundary=None).values_list("pk", "boundary"))
+    cases = list(
+        Case.objects.filter(lat=None, region_id__in=list(boundaries)).only("pk", "region_id").order_by("pk")
+    )
+    step = Decimal("0.000001")
+    for case in cases:
+        geometry = boundaries[case.region_id]
+        rings = geometry["coordinates"][0] if geometry["type"] == "Polygon" else geometry["coordinates"][0][0]
+        xs, ys = [p[0] for p in rings], [p[1] for p in rings]
+        for _attempt in range(50):
+            lon, lat = rng.uniform(min(xs), max(xs)), rng.uniform(min(ys), max(ys))
+            if contains(geometry, lat, lon):
+                break
+        case.lat, case.lon = Decimal(lat).quantize(step), Decimal(lon).quantize(step)
+    Case.objects.bulk_update(cases, ["lat", "lon"], batch_size=500)
+    return len(cases)
 
 
 # Simulated demo activity: the share of historical demands given a return visit, and the chances of each

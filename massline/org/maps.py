@@ -38,10 +38,12 @@ def public_position(lat, lon):
 
 
 def count_classes(values):
-    """Five classes of whole counts from 0 to the largest value: [(low, high)], equal widths rounded up."""
-    top = max([v for v in values if v is not None] or [0])
-    width = max(1, -(-top // len(COUNT_COLOURS)))
-    return [(i * width + (1 if i else 0), (i + 1) * width) for i in range(len(COUNT_COLOURS))]
+    """Five classes of whole counts from the smallest to the largest value, [(low, high)], of equal
+    width rounded up (so 424…505 spreads over the colours instead of sharing the darkest)."""
+    present = [v for v in values if v is not None] or [0]
+    bottom, top = min(present), max(present)
+    width = max(1, -(-(top - bottom + 1) // len(COUNT_COLOURS)))
+    return [(bottom + i * width, bottom + (i + 1) * width - 1) for i in range(len(COUNT_COLOURS))]
 
 
 def legend(kind, values):
@@ -53,9 +55,11 @@ def legend(kind, values):
         labels += [f"≥ {RATE_BREAKS[-1]} %"]
         entries = [{"colour": c, "label": label} for c, label in zip(RATE_COLOURS, labels, strict=True)]
     else:
+        top = max([v for v in values if v is not None] or [0])
         entries = [
             {"colour": c, "label": str(low) if low == high else f"{low}–{high}"}
             for c, (low, high) in zip(COUNT_COLOURS, count_classes(values), strict=True)
+            if low <= top
         ]
     return entries + [{"colour": NO_DATA_COLOUR, "label": _("no data")}]
 

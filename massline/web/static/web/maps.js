@@ -39,7 +39,31 @@
     p.textContent = t(key);
   }
 
-  // A Leaflet map in `box` with the configured tiles, falling back to a plain background.
+  // One probe per page: a single tile image, before any tile layer exists, so an unreachable server costs
+  // one failed request and never a grid of broken images. Calls back with true (reachable) or false.
+  var probe = null, probeWaiting = [];
+  function probeTiles(map, done) {
+    if (probe !== null) { done(probe); return; }
+    probeWaiting.push(done);
+    if (probeWaiting.length > 1) { return; }
+    var z = Math.max(0, Math.round(map.getZoom() || 0));
+    var at = map.project(map.getCenter(), z).divideBy(256).floor();
+    var url = window.L.Util.template(config.tiles.url, { s: "a", x: at.x, y: at.y, z: z, r: "" });
+    var img = new Image(), settled = false;
+    function finish(ok) {
+      if (settled) { return; }
+      settled = true;
+      probe = ok;
+      probeWaiting.forEach(function (f) { f(ok); });
+      probeWaiting = [];
+    }
+    img.onload = function () { finish(true); };
+    img.onerror = function () { finish(false); };
+    window.setTimeout(function () { finish(false); }, TILE_TIMEOUT_MS);
+    img.src = url;
+  }
+
+  // A Leaflet map in `box`; call ready() once it has its view, to add the tiles or the plain fallback.
   function baseMap(box) {
     var map = window.L.map(box, { zoomSnap: 0.25, scrollWheelZoom: false, attributionControl: true });
     map.attributionControl.setPrefix(false);
@@ -50,30 +74,20 @@
       box.dataset.tiles = "none";
       note(box, key);
     }
-    if (!config.tiles || !config.tiles.url) {
-      plain("plain");
-      return map;
-    }
-    var loaded = false, failed = false;
-    var layer = window.L.tileLayer(config.tiles.url, {
-      attribution: escapeHtml(config.tiles.attribution || ""),
-      maxZoom: 19,
-      detectRetina: false
-    });
-    function fail() {
-      if (loaded || failed) { return; }
-      failed = true;
-      map.removeLayer(layer);
-      plain("noTiles");
-    }
-    layer.on("tileload", function () {
-      if (failed) { return; }
-      loaded = true;
-      box.dataset.tiles = "loaded";
-    });
-    layer.on("tileerror", fail);
-    window.setTimeout(fail, TILE_TIMEOUT_MS);
-    layer.addTo(map);
+    map.ready = function () {
+      if (!config.tiles || !config.tiles.url) { plain("plain"); return; }
+      box.dataset.tiles = "probing";
+      probeTiles(map, function (ok) {
+        if (!ok) { plain("noTiles"); return; }
+        var layer = window.L.tileLayer(config.tiles.url, {
+          attribution: escapeHtml(config.tiles.attribution || ""),
+          maxZoom: 19
+        });
+        // A server that answers the probe but fails later leaves Leaflet's empty tiles (alt="", no icon).
+        layer.on("tileload", function () { box.dataset.tiles = "loaded"; });
+        layer.addTo(map);
+      });
+    };
     return map;
   }
 
@@ -120,22 +134,31 @@
     var map = baseMap(box);
     var areas = null, points = null;
     if (data.areas && data.areas.features && data.areas.features.length) {
+      var few = data.areas.features.length <= 12;
       areas = window.L.geoJSON(data.areas, {
         style: function (feature) {
           return { fillColor: feature.properties.colour, fillOpacity: 0.65, color: "#374151", weight: 1.5, className: "map-area" };
         },
         onEachFeature: function (feature, layer) {
           var p = feature.properties;
-          layer.bindTooltip(escapeHtml(p.label) + (p.shown ? ": " + escapeHtml(p.shown) : ""), { sticky: true });
+          // A few areas carry their names and figures on the map; many get them on hover only.
+          if (few) {
+            layer.bindTooltip(escapeHtml(p.label) + (p.shown ? "<br>" + escapeHtml(p.shown) : ""),
+              { permanent: true, direction: "center", className: "map-area-label" });
+          } else {
+            layer.bindTooltip(escapeHtml(p.label) + (p.shown ? ": " + escapeHtml(p.shown) : ""), { sticky: true });
+          }
           if (p.url) { layer.on("click", go(p.url)); }
         }
       }).addTo(map);
     }
     if (data.points && data.points.length) {
       points = window.L.featureGroup();
+      // Smaller dots when there are many, so the areas' colours stay visible under them.
+      var radius = data.points.length > 400 ? 3 : data.points.length > 100 ? 4.5 : 7;
       data.points.forEach(function (p) {
         var marker = window.L.circleMarker([p.lat, p.lon], {
-          radius: 7, weight: 1.5, color: "#ffffff", fillOpacity: 0.9, className: "map-point status-" + p.status
+          radius: radius, weight: radius > 4 ? 1.5 : 0.75, color: "#ffffff", fillOpacity: 0.9, className: "map-point status-" + p.status
         });
         marker.bindTooltip(escapeHtml(p.label) + (p.statusLabel ? " · " + escapeHtml(p.statusLabel) : ""));
         if (p.url) { marker.on("click", go(p.url)); }
@@ -145,6 +168,7 @@
     }
     if (data.legend && data.legend.length) { legendControl(data).addTo(map); }
     fit(map, [areas, points]);
+    map.ready();
     box.dataset.areas = areas ? data.areas.features.length : 0;
     box.dataset.points = data.points ? data.points.length : 0;
     box.classList.add("map-ready");
@@ -220,7 +244,9 @@
       if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) { show(lat, lon, 15); }
     }
     var lat0 = parseFloat(latInput.value), lon0 = parseFloat(lonInput.value);
-    if (isFinite(lat0) && isFinite(lon0)) { fit(map, [outline]); show(lat0, lon0, 15); } else { fit(map, [outline]); }
+    fit(map, [outline]);
+    if (isFinite(lat0) && isFinite(lon0)) { show(lat0, lon0, 15); }
+    map.ready();
     map.on("click", function (e) { set(e.latlng.lat, e.latlng.lng); });
     latInput.addEventListener("change", function (e) { if (e.isTrusted) { typed(); } });
     lonInput.addEventListener("change", function (e) { if (e.isTrusted) { typed(); } });
