@@ -66,7 +66,8 @@ def test_a_citizen_submits_on_a_phone_and_follows_the_demand(browser, live_serve
     assert "路灯不亮" in page.content()
     page.screenshot(path=SHOTS / "cases-track-phone.png", full_page=True)
     page.goto(f"{live_server.url}/demands/map/")
-    assert page.locator("svg circle.map-case").count() == 1
+    page.wait_for_selector(".map-box.map-ready")
+    assert page.locator(".map-box").get_attribute("data-points") == "1"
     assert "12号" not in page.content()
     page.screenshot(path=SHOTS / "cases-map-phone.png", full_page=True)
     page.goto(f"{live_server.url}/demands/public/")

@@ -1,6 +1,7 @@
 """Public pages: the submit form (idempotent, rate-limited, refusing bad input), tracking and rating by code,
 the public list, detail and map with masked text only, and each unit's figures."""
 
+import json
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -278,23 +279,39 @@ def test_public_pages_show_public_demands_masked(client, placed, lights):
     assert client.get(reverse("cases_public:detail", args=[private.pk])).status_code == 404
 
 
-def test_the_map_is_an_inline_svg_without_styles_or_scripts(client, placed):
-    case_submit(
-        type=CaseType.HELP, title="坑洼", description="d", lat="28.211", lon="112.911", is_public=True
+def _map_data(body):
+    start = body.index('<script id="public-map-data" type="application/json">') + len(
+        '<script id="public-map-data" type="application/json">'
     )
-    case_submit(type=CaseType.HELP, title="无坐标", description="d", region=placed.township_2, is_public=True)
-    case_submit(type=CaseType.HELP, title="无处可放", description="d", is_public=True)
+    return json.loads(body[start : body.index("</script>", start)])
+
+
+def test_the_map_colours_areas_and_rounds_points_without_inline_styles_or_scripts(client, placed):
+    township_1 = [[112.8, 28.1], [113.0, 28.1], [113.0, 28.3], [112.8, 28.3], [112.8, 28.1]]
+    township_2 = [[113.0, 28.1], [113.2, 28.1], [113.2, 28.3], [113.0, 28.3], [113.0, 28.1]]
+    for region, ring in ((placed.township_1, township_1), (placed.township_2, township_2)):
+        region.boundary = {"type": "Polygon", "coordinates": [ring]}
+        region.save()
+    case_submit(
+        type=CaseType.HELP, title="坑洼", description="d", lat="28.211234", lon="112.911987", is_public=True
+    )
+    case_submit(type=CaseType.HELP, title="无坐标", description="d", region=placed.village_2, is_public=True)
+    case_submit(type=CaseType.HELP, title="不公开", description="d", lat="28.2", lon="113.1", is_public=False)
     body = client.get(reverse("cases_public:map"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    svg = body[body.index("<svg") : body.index("</svg>")]
-    assert svg.count('class="map-case status-received"') == 2
+    data = _map_data(body)
+    # Township one holds the placed demand (its region comes from the boundary), township two the other.
+    areas = {f["properties"]["code"]: f["properties"] for f in data["areas"]["features"]}
+    assert {code: a["shown"] for code, a in areas.items()} == {"c0-t1": "1 demand", "c0-t2": "1 demand"}
+    assert areas["c0-t1"]["url"] == "/demands/map/?region=c0-t1"
+    assert [p["lat"] for p in data["points"]] == [28.211] and [p["lon"] for p in data["points"]] == [112.912]
+    assert data["points"][0]["status"] == "received" and data["points"][0]["statusLabel"] == "Received"
+    assert "28.211234" not in body and "112.911987" not in body
+    assert "1 demand has no coordinates" in body
+    assert 'data-map="public-map-data"' in body and '<script id="map-config" type="application/json">' in body
     assert "style=" not in body and "<script>" not in body
-    assert "1 demand has no known place" in body
-    assert response_points_inside(svg)
-
-
-def response_points_inside(svg):
-    points = [(float(x), float(y)) for x, y in re.findall(r'map-case[^>]*cx="([\d.]+)" cy="([\d.]+)"', svg)]
-    return points and all(0 <= x <= 800 and 0 <= y <= 600 for x, y in points)
+    # Within township one, its village is the area (it has no boundary, so none is coloured).
+    inner = _map_data(client.get(reverse("cases_public:map") + "?region=c0-t1").content.decode())
+    assert [f["properties"]["code"] for f in inner["areas"]["features"]] == ["c0-t1"]
 
 
 def test_the_public_list_filters_and_paginates(client, placed, lights):

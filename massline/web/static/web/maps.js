@@ -74,6 +74,11 @@
       box.dataset.tiles = "none";
       note(box, key);
     }
+    // The visible box, for the e2e tests to check where a click lands (south,west,north,east).
+    map.on("moveend zoomend", function () {
+      var b = map.getBounds();
+      box.dataset.bounds = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (v) { return v.toFixed(6); }).join(",");
+    });
     map.ready = function () {
       if (!config.tiles || !config.tiles.url) { plain("plain"); return; }
       box.dataset.tiles = "probing";
