@@ -30,6 +30,10 @@ def pytest_collection_modifyitems(config, items):
 def _fast_settings(settings):
     """MD5 instead of argon2: hashing a password should not dominate a test's time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests have no network: maps draw on the plain background without probing a tile server (whose
+    # failed request would be a console error in every browser test). The map tests set a URL to
+    # exercise the probe and its fallback (cases/tests/test_map_browser.py).
+    settings.MASSLINE_MAP_TILE_URL = ""
 
 
 @pytest.fixture

@@ -98,7 +98,8 @@ def area_layer(areas, *, kind, title):
     return {
         "title": title,
         "areas": {"type": "FeatureCollection", "features": features},
-        "legend": legend(kind, values),
+        # No area to colour (no boundaries imported): no legend to explain colours nobody sees.
+        "legend": legend(kind, values) if features else [],
     }
 
 

@@ -51,6 +51,8 @@ def test_a_citizen_submits_on_a_phone_and_follows_the_demand(browser, live_serve
     page.fill("#id_title", "路灯不亮")
     page.fill("#id_description", "学校门口的路灯坏了一周，住幸福路12号的居民晚上看不见路。")
     page.fill("#id_address", "一号镇幸福路12号")
+    # Typing the coordinates still works: they are folded under the map picker.
+    page.click(".map-coordinates summary")
     page.fill("#id_lat", "28.201")
     page.fill("#id_lon", "112.901")
     page.fill("#id_citizen_phone", "13800001111")
