@@ -19,10 +19,11 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from bench.common import ROOT, percentile, setup_django, write_result
-from bench.intake_open311 import prepare
+from bench.intake_open311 import SERVICE_CODE, prepare
 from bench.load.__main__ import check, processes, run_clients, server_env
 
 CLUSTER = ("15", "masslinecrash")
@@ -78,6 +79,126 @@ def faults(web, worker_box, url, log):
     log.append("PostgreSQL restarted")
 
 
+TIMERS = 40
+
+
+def seed_timers(count, seconds):
+    """`count` dispatched demands of the bench unit whose time to sign runs out one after another, from
+    2 s into the run to twice its length (so through the kills and the restart, and some after the end).
+    Rows written like bench.clock's: only the due time is set to the second, the clock reads it as any."""
+    from django.utils import timezone
+
+    from massline.cases.choices import CaseStatus, Urgency
+    from massline.cases.models import Case, Category
+
+    category = Category.objects.get(code=SERVICE_CODE)
+    start = timezone.now()
+    step = 2 * seconds / count
+    for i in range(count):
+        due = start + timedelta(seconds=2 + i * step)
+        Case.objects.create(
+            tracking_code=f"TIMER{i:07d}",
+            title="计时检查",
+            description="timer",
+            status=CaseStatus.DISPATCHED,
+            urgency=Urgency.NORMAL,
+            category=category,
+            lead_unit=category.default_unit,
+            received_at=start - timedelta(hours=1),
+            dispatched_at=start - timedelta(hours=1),
+            stage_since=start - timedelta(hours=1),
+            due_sign_at=due,
+            next_check_at=due,
+            warnings_fired=9,  # the warnings are not what is counted here
+        )
+
+
+def routed_demand(note):
+    """A demand submitted and dispatched in the routed category (the bench unit), as an official does."""
+    from django.contrib.auth import get_user_model
+
+    from massline.cases.choices import CaseType, Channel
+    from massline.cases.models import Case, Category
+    from massline.cases.services import handling
+    from massline.cases.services.intake import case_submit
+    from massline.org import services as org_services
+    from massline.org.choices import Role, UnitKind
+
+    category = Category.objects.get(code=SERVICE_CODE)
+    official = get_user_model().objects.filter(username="bench-dispatcher").first()
+    if official is None:
+        centre = org_services.unit_create(
+            code="bench-centre", name="12345热线", kind=UnitKind.CENTRE, by=None
+        )
+        grants = [org_services.Grant(role=Role.DISPATCHER, unit=centre, region=None)]
+        official = org_services.official_create(username="bench-dispatcher", grants=grants, by=None)
+    case = case_submit(
+        type=CaseType.COMPLAINT,
+        title="路面坑洼",
+        description=f"routed {note}",
+        category=category,
+        channel=Channel.PHONE,
+        citizen_name="测试",
+        citizen_phone="13800000000",
+    )
+    case = Case.objects.get(pk=case.pk)
+    if case.status == "received":
+        handling.case_dispatch(case=case, lead_unit=category.default_unit, by=official)
+    return case.pk
+
+
+def check_timers(stopped_at):
+    """After recovery, every timer due before it fired exactly once, none before its time, none due
+    later fired; no escalation rung climbed twice; routed demands carry the due time their policy gives."""
+    from django.db.models import Count
+
+    from massline.cases.choices import ClockStage, EventKind
+    from massline.cases.models import Case, CaseEvent
+    from massline.cases.timelimits import policy_for, stage_due
+
+    timers = {c.pk: c for c in Case.objects.filter(tracking_code__startswith="TIMER")}
+    fired = {}
+    early = during_run = 0
+    for event in CaseEvent.objects.filter(case_id__in=timers, kind=EventKind.OVERDUE):
+        fired[event.case_id] = fired.get(event.case_id, 0) + 1
+        early += event.at < timers[event.case_id].due_sign_at
+        during_run += event.at < stopped_at
+    due = [pk for pk, c in timers.items() if c.due_sign_at <= stopped_at]
+    not_due = [pk for pk, c in timers.items() if c.due_sign_at > stopped_at]
+    climbed_twice = (
+        CaseEvent.objects.filter(case_id__in=timers, kind=EventKind.ESCALATED)
+        .values("case_id", "data__level")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    routed = list(Case.objects.filter(description__startswith="routed ").select_related("category"))
+    wrong_due = sum(
+        1
+        for case in routed
+        if case.dispatched_at is None
+        or case.due_sign_at
+        != stage_due(
+            policy=policy_for(category=case.category, urgency=case.urgency),
+            stage=ClockStage.SIGN,
+            start=case.dispatched_at,
+        )
+    )
+    return {
+        "timers": len(timers),
+        "timers_due": len(due),
+        "timers_fired_before_recovery": during_run,
+        "timers_fired_once": sum(1 for pk in due if fired.get(pk) == 1),
+        "timers_fired_twice": sum(1 for n in fired.values() if n > 1),
+        "timers_never_fired": sum(1 for pk in due if pk not in fired),
+        "timers_fired_early": early,
+        "timers_not_yet_due_fired": sum(1 for pk in not_due if pk in fired),
+        "escalation_rungs_climbed_twice": climbed_twice,
+        "routed_demands": len(routed),
+        "routed_wrong_due_time": wrong_due,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -89,6 +210,8 @@ def main():
     url = ensure_cluster()
     setup_django(url)
     api_key = prepare()
+    seed_timers(TIMERS, args.seconds)
+    routed_demand("before the faults")
     from django.db import connection
 
     connection.close()
@@ -105,7 +228,19 @@ def main():
         box[0].terminate()
         box[0].wait(timeout=20)
     connection.close()
+    # Recovery: one round of every periodic job, as the next worker's first tick does. The clock runs
+    # every 30 s (cases.apps.CLOCK_INTERVAL), so timers due since its last round fire now, and those
+    # that fired before the kills and the restart must not fire again.
+    from django.utils import timezone
+
+    stopped_at = timezone.now()
+    subprocess.run(
+        [sys.executable, "-m", "massline", "worker", "--once"],
+        env=server_env(url), cwd=ROOT, capture_output=True, check=True,
+    )  # fmt: skip
+    routed_demand("after recovery")
     counts = check(acknowledged)
+    counts.update(check_timers(stopped_at))
     verify = subprocess.run(
         [sys.executable, "-m", "massline", "audit", "verify", "--json"],
         env=server_env(url), cwd=ROOT, capture_output=True, text=True, check=False,
@@ -124,7 +259,15 @@ def main():
         "errors": dict(errors),
     }
     write_result("crash", result)
-    if result["lost"] or result["duplicates"] or not result["audit_chain_ok"]:
+    timers_wrong = (
+        result["timers_never_fired"]
+        + result["timers_fired_twice"]
+        + result["timers_fired_early"]
+        + result["timers_not_yet_due_fired"]
+        + result["escalation_rungs_climbed_twice"]
+        + result["routed_wrong_due_time"]
+    )
+    if result["lost"] or result["duplicates"] or not result["audit_chain_ok"] or timers_wrong:
         raise SystemExit(1)
 
 

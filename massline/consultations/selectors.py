@@ -5,6 +5,7 @@ import random
 from django.db.models import Count, Q
 from django.http import Http404
 
+from massline.lib.masking import mask_public
 from massline.org.choices import Role
 from massline.org.models import Membership
 from massline.org.selectors import user_scope
@@ -76,17 +77,39 @@ def consultation_get_public(*, pk, preview_token=""):
     return consultation
 
 
+def _author_names(participant):
+    """The names a participant may be known by, for masking what they wrote (a citizen signs with them)."""
+    user = getattr(participant, "user", None)
+    if user is None:
+        return []
+    return [n for n in (user.display_name, user.get_full_name()) if n]
+
+
 def opinions_public(*, consultation, section=None):
-    """Every opinion, moderated ones included (shown as "moderated: reason"), with likes and replies."""
+    """Every opinion, moderated ones included (shown as "moderated: reason"), with likes and replies.
+
+    Citizens write their phone numbers, e-mails and addresses into opinions ("call me on …"), and an
+    official's reply may repeat them: what the public reads is `public_body` / `public_passage` (opinion),
+    `public_body` (reply) and `public_reason` (answer), passed through `mask_public`.
+    """
     qs = (
         Opinion.objects.filter(consultation=consultation)
-        .select_related("section", "answer")
+        .select_related("section", "answer", "participant__user")
         .prefetch_related("replies")
         .annotate(like_count=Count("likes", distinct=True))
     )
     if section is not None:
         qs = qs.filter(section=section)
-    return qs.order_by("created_at", "id")
+    opinions = list(qs.order_by("created_at", "id"))
+    for opinion in opinions:
+        names = _author_names(opinion.participant)
+        opinion.public_body = mask_public(opinion.body, names=names)
+        opinion.public_passage = mask_public(opinion.passage, names=names)
+        for reply in opinion.replies.all():
+            reply.public_body = mask_public(reply.body, names=names)
+        if opinion.answer_id:
+            opinion.answer.public_reason = mask_public(opinion.answer.reason, names=names)
+    return opinions
 
 
 def opinions_for_staff(*, consultation, only_unanswered=False):
@@ -166,7 +189,9 @@ def next_statement(*, consultation, participant):
         )
     seed = f"{consultation.pk}:{getattr(participant, 'pk', 0)}:{len(voted)}"
     rng = random.Random(seed)  # noqa: S311 - choosing a statement to show, not a secret
-    return rng.choices(candidates, weights=weights, k=1)[0]
+    statement = rng.choices(candidates, weights=weights, k=1)[0]
+    statement.public_text = mask_public(statement.text, names=_author_names(statement.author))
+    return statement
 
 
 def group_view(*, consultation):
@@ -174,7 +199,10 @@ def group_view(*, consultation):
     result = latest_groups(consultation=consultation)
     if result is None:
         return None
-    texts = dict(Statement.objects.filter(consultation=consultation).values_list("pk", "text"))
+    texts = {
+        s.pk: mask_public(s.text, names=_author_names(s.author))
+        for s in Statement.objects.filter(consultation=consultation).select_related("author__user")
+    }
 
     def rows(items):
         return [{**item, "text": texts.get(int(item["statement"]), "")} for item in items]
@@ -200,12 +228,12 @@ def report_rows(*, consultation):
             {
                 "number": opinion.pk,
                 "section": opinion.section.title if opinion.section_id else "",
-                "body": "" if moderated else opinion.body,
+                "body": "" if moderated else opinion.public_body,
                 "moderation_reason": opinion.moderation_reason if moderated else "",
                 "likes": opinion.like_count,
                 "decision": opinion.answer.get_decision_display() if opinion.answer_id else "",
                 "decision_code": opinion.answer.decision if opinion.answer_id else "",
-                "reason": opinion.answer.reason if opinion.answer_id else "",
+                "reason": opinion.answer.public_reason if opinion.answer_id else "",
                 "topic": opinion.answer.topic if opinion.answer_id else "",
                 "submitted": opinion.created_at,
             }

@@ -9,6 +9,7 @@ started afresh when a corrected request arrives (补正后重新计算), paused 
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from massline.deadlines.choices import ClockState, PauseReason, TimeUnit
 from massline.deadlines.selectors import clock_share_used
 from massline.deadlines.services import clock_extend, clock_pause, clock_resume, clock_start, clock_stop
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.lib.uploads import check_upload
 from massline.org.choices import Role
 from massline.org.models import Citizen, Membership
 from massline.org.selectors import user_scope
@@ -538,6 +540,9 @@ def _check_answer(*, answer_type, text, where_public, legal_ground, other_agency
     return answer_type, text, where_public, legal_ground, other_agency, earlier_request
 
 
+DOCUMENT_KINDS = ("pdf", "ooxml", "opendocument", "ole", "png", "jpeg")
+
+
 def request_answer(
     *,
     request,
@@ -572,6 +577,16 @@ def request_answer(
         pages = int(pages or 0)
     except (TypeError, ValueError):
         raise RequestRefused(_("Give the number of pages as a whole number."), field="pages") from None
+    # Every document by content, pictures and PDFs without their metadata (massline.lib.uploads).
+    documents = [
+        (
+            name or file.name,
+            check_upload(
+                file, kinds=DOCUMENT_KINDS, max_bytes=settings.MASSLINE_ATTACHMENT_MAX_BYTES
+            ).as_file(file.name.rsplit("/", 1)[-1]),
+        )
+        for name, file in documents
+    ]
     if pages < 0:
         raise RequestRefused(_("Give the number of pages as a whole number."), field="pages")
     at = _when(at)

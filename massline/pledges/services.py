@@ -18,6 +18,7 @@ from massline.deadlines import calendar as workcal
 from massline.deadlines import services as clocks
 from massline.deadlines.choices import ClockState, TimeUnit
 from massline.lib.errors import DomainError, PermissionDenied
+from massline.lib.uploads import IMAGES, check_upload
 
 from . import conf, winners
 from .choices import (
@@ -839,14 +840,9 @@ def update_post(*, project, by, text, status, progress=None, spent=None, photo=N
                 code="bad_progress",
             )
     if photo is not None:
-        name = (getattr(photo, "name", "") or "").lower()
-        if not name.endswith((".jpg", ".jpeg", ".png")):
-            raise DomainError(_("Attach a JPEG or PNG photo."), code="bad_photo")
-        if photo.size > conf.photo_max_mb() * 1024 * 1024:
-            raise DomainError(
-                _("The photo is larger than %(mb)d MB: send a smaller one.") % {"mb": conf.photo_max_mb()},
-                code="photo_too_large",
-            )
+        # By content, re-encoded without EXIF (massline.lib.uploads); FileRefused is a DomainError.
+        checked = check_upload(photo, kinds=IMAGES, max_bytes=conf.photo_max_mb() * 1024 * 1024)
+        photo = checked.as_file((getattr(photo, "name", "") or "photo").rsplit("/", 1)[-1])
     before = (project.status, project.progress_set)
     project.status = status
     project.progress_set = progress

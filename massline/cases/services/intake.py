@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from massline.lib.errors import DomainError, PermissionDenied
 from massline.lib.phones import phone_key
+from massline.lib.uploads import FileRefused, check_upload
 from massline.org.choices import RegionLevel, Role, UnitKind
 from massline.org.geojson_io import contains
 from massline.org.models import Citizen, Region, Unit
@@ -86,27 +87,6 @@ FILE_KINDS = {
 }
 
 
-def sniff(head):
-    """The kind of file (a FILE_KINDS key) its first bytes show, or None for anything else."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    # MP3: an ID3 tag, or an MPEG audio frame header (11 sync bits, layer III).
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE6 == 0xE2):
-        return "mp3"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"M4A ", b"M4B ", b"mp42", b"isom", b"mp41", b"iso2"):
-        return "m4a"
-    return None
-
-
-def _extension(name):
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
-
-
 def check_attachments(attachments):
     """[(file, kind)] for acceptable uploads; refuses too many, too large, empty or disguised files."""
     files = [f for f in attachments or () if f is not None]
@@ -121,30 +101,12 @@ def check_attachments(attachments):
     checked = []
     for upload in files:
         name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1]
-        if upload.size > max_bytes:
-            raise IntakeRefused(
-                _("“%(name)s” is larger than %(mb)s MB: send a smaller photo or a shorter recording.")
-                % {"name": name, "mb": max_bytes // (1024 * 1024)},
-                field="attachments",
-            )
-        if upload.size == 0:
-            raise IntakeRefused(
-                _("“%(name)s” is empty: choose the file again.") % {"name": name}, field="attachments"
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        kind = sniff(head)
-        if kind is None or _extension(name) not in FILE_KINDS[kind].extensions:
-            raise IntakeRefused(
-                _(
-                    "“%(name)s” is not a JPEG or PNG photo, a PDF document or an MP3/M4A recording "
-                    "(its content was checked, not only its name): attach files of those kinds only."
-                )
-                % {"name": name},
-                field="attachments",
-            )
-        checked.append((upload, name, kind))
+        try:
+            # By content, not name; photos re-encoded without EXIF (a GPS position is a home address).
+            result = check_upload(upload, kinds=tuple(FILE_KINDS), max_bytes=max_bytes)
+        except FileRefused as exc:
+            raise IntakeRefused(exc.message, field="attachments", code="bad_attachment") from exc
+        checked.append((result.as_file(name), name, result.kind))
     return checked
 
 

@@ -18,19 +18,20 @@ from massline.cases.services.intake import (
     case_submit,
     region_for_address,
     region_for_point,
-    sniff,
     suggest_unit,
 )
 from massline.lib.errors import PermissionDenied
+from massline.lib.testing import sample_jpeg, sample_pdf, sample_png
+from massline.lib.uploads import sniff
 from massline.org import services as org_services
 from massline.org.choices import Role
 from massline.org.models import Citizen
 from massline.outbox.testing import deliver_queued
 
 SH = ZoneInfo("Asia/Shanghai")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
+PNG = sample_png()
+JPEG = sample_jpeg()
+PDF = sample_pdf()
 MP3 = b"ID3\x04\x00" + b"\x00" * 64
 M4A = b"\x00\x00\x00\x20ftypM4A " + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 64
@@ -134,6 +135,11 @@ def test_it_stores_checked_attachments_outside_the_database(db, media):
     for attachment in stored:
         path = Path(attachment.file.path)
         assert path.is_file() and path.is_relative_to(media)
+        # Pictures and PDFs are stored re-encoded: no EXIF (GPS, phone model), no author.
+        content = path.read_bytes()
+        assert attachment.size == len(content)
+        for secret in (b"Secret Photographer", b"PhoneModel-X9", b"Secret Author", b"Secret Comment"):
+            assert secret not in content
 
 
 @pytest.mark.parametrize(

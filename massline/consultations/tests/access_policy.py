@@ -2,6 +2,7 @@
 (unit A's managers act, readers whose scope covers unit A only read, unit B's officer gets 404)."""
 
 from massline.lib.access_policy import EVERYONE, Rule
+from massline.lib.testing import sample_pdf
 
 MANAGERS = frozenset({"officer_a", "unit_head_a", "admin_user"})
 OFFICIAL_LIST = frozenset(
@@ -77,7 +78,7 @@ def samples(world):
         section=section, by=officer_a, question="Benches?", kind=PollKind.values[0], options=["Yes", "No"]
     )
     attachment = services.attachment_add(
-        consultation=draft, by=officer_a, title="Plan", file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan")
+        consultation=draft, by=officer_a, title="Plan", file=SimpleUploadedFile("plan.pdf", sample_pdf())
     )
     now = timezone.now()
     consultation = services.consultation_publish(

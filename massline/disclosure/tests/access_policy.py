@@ -5,6 +5,7 @@ applicant's key, not an account. The staff queue by scope: readers whose scope c
 requests, only unit A's handlers and head (and the administrator) take the steps; others get 404."""
 
 from massline.lib.access_policy import EVERYONE, OFFICIALS, Rule
+from massline.lib.testing import sample_pdf
 
 HANDLERS = frozenset({"officer_a", "unit_head_a", "admin_user"})
 READERS = HANDLERS | {"supervisor", "inspector"}
@@ -53,7 +54,7 @@ def samples(world):
         request=item,
         answer_type=AnswerType.DISCLOSED,
         text="The budget is attached.",
-        documents=[("budget.pdf", SimpleUploadedFile("budget.pdf", b"%PDF-1.4 budget"))],
+        documents=[("budget.pdf", SimpleUploadedFile("budget.pdf", sample_pdf()))],
         by=world.users["officer_a"],
     )
     document = AnswerDocument.objects.get(request=item)

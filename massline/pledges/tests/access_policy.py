@@ -4,6 +4,7 @@ the workbench by scope: unit A's handlers and head (and the administrator) run t
 its projects, readers whose scope covers unit A only read (403 on writes), the others get 404."""
 
 from massline.lib.access_policy import EVERYONE, OFFICIALS, Rule
+from massline.lib.testing import sample_jpeg
 
 # The organising unit (unit A) and owner unit of the sample's projects: they act.
 MANAGERS = frozenset({"officer_a", "unit_head_a", "admin_user"})
@@ -120,7 +121,7 @@ def samples(world):
     services.results_publish(programme=programme, by=officer_a)
     advance_to(programme, Phase.DELIVERY)
     project = Project.objects.get(programme=programme, parent=None)
-    photo = SimpleUploadedFile("site.jpg", b"\xff\xd8\xff\xe0 photo", content_type="image/jpeg")
+    photo = SimpleUploadedFile("site.jpg", sample_jpeg(), content_type="image/jpeg")
     update = services.update_post(
         project=project, by=officer_a, text="Works started", status=ProjectStatus.UNDER_WAY, photo=photo
     )
