@@ -246,9 +246,12 @@ def rankings(request):
 
 
 def _rankings_context():
+    from massline.cases.choices import ExclusionCategory
+
     from .models import Ranking, RuleSet
 
     return {
+        "exclusion_categories": ExclusionCategory.choices,
         "rankings": Ranking.objects.select_related("published_by").order_by("-month"),
         "rule_sets": RuleSet.objects.order_by("-valid_from"),
         "months": selectors.months_with_data(),
@@ -269,6 +272,7 @@ def rules_create(request):
             visits=request.POST.get("visits", ""),
             group_bounds=request.POST.get("group_bounds", ""),
             bottom_n=request.POST.get("bottom_n", "3") or "3",
+            exclusions=request.POST.getlist("exclusions"),
             note=request.POST.get("note", ""),
             by=request.user,
         )
