@@ -6,20 +6,23 @@ officials, demands masked).
 """
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from massline.cases.models import Case, Category
 from massline.cases.selectors import case_scope_q
 from massline.org.choices import Role
-from massline.org.models import Region, Unit, User
+from massline.org.models import Membership, Region, Unit, User
 from massline.org.selectors import user_scope
 
 from . import metrics
 from .choices import Dimension, RankingStatus
 from .models import ConductRating, DemandFact, MonthlyFigures, Ranking
-from .services import _rows_for, rules_for
+from .services import _rows_for, counts_of, grouped_counts, rules_for
 
 # Who may open the leadership dashboard (the unit page is open to the unit's own officials too).
 LEADERSHIP_ROLES = (
@@ -98,18 +101,134 @@ def table(*, month, dimension, rules=None, keys=None):
     ]
 
 
-def visible_unit_ids(user):
+CENTRE_ROLES = (Role.DISPATCHER, Role.OPERATOR)
+
+
+def _centre_region_paths(user, scope):
+    """The regions served by the centre units where `user` is a dispatcher or operator: the centre answers
+    for the whole jurisdiction it serves (as in cases' scope), not only for its own unit."""
+    if not scope.roles & set(CENTRE_ROLES):
+        return []
+    centre_paths = (
+        Membership.objects.filter(user=user, role__in=CENTRE_ROLES, unit__isnull=False)
+        .values_list("unit__path", flat=True)
+        .distinct()
+    )
+    clauses = [Q(units__path__startswith=p) for p in centre_paths]
+    return list(Region.objects.filter(reduce(or_, clauses)).values_list("path", flat=True)) if clauses else []
+
+
+def _appraisal_units_q(user):
     scope = user_scope(user)
-    return set(Unit.objects.filter(scope.units_q()).values_list("pk", flat=True))
+    if scope.everything:
+        return Q()
+    q = scope.units_q()
+    for path in _centre_region_paths(user, scope):
+        q |= Q(regions__path__startswith=path)
+    return q
+
+
+def visible_unit_ids(user):
+    """The units whose figures `user` sees (docs/appraisal.md "Who sees what"): an officer or unit head their
+    unit and its sub-units; a supervisor, inspector, mediator or analyst the units serving their regions; a
+    dispatcher or operator of the centre every unit serving the regions the centre serves; an
+    administrator all."""
+    cached = getattr(user, "_appraisal_units", None)
+    if cached is None:
+        cached = set(Unit.objects.filter(_appraisal_units_q(user)).values_list("pk", flat=True))
+        user._appraisal_units = cached
+    return cached
 
 
 def visible_region_ids(user):
     scope = user_scope(user)
-    return set(Region.objects.filter(scope.regions_q()).values_list("pk", flat=True))
+    if scope.everything:
+        return set(Region.objects.values_list("pk", flat=True))
+    q = scope.regions_q()
+    for path in _centre_region_paths(user, scope):
+        q |= Q(path__startswith=path)
+    return set(Region.objects.filter(q).values_list("pk", flat=True))
+
+
+def sees_everything(user, month):
+    """Whether `user`'s units cover every unit with figures in `month`: then the jurisdiction's figures are
+    the whole total (demands without a unit yet included); otherwise they are summed over the user's units."""
+    if user_scope(user).everything:
+        return True
+    with_data = set(
+        MonthlyFigures.objects.filter(month=month, dimension=Dimension.UNIT).values_list("key", flat=True)
+    )
+    return with_data <= visible_unit_ids(user)
+
+
+def jurisdiction_figures(*, user, month, rules=None):
+    """{metric: Figure} of the demands in `user`'s jurisdiction in `month`: the total rollup when it covers
+    every unit, else one aggregate over the facts of the user's units (the percentiles are not additive)."""
+    rules = rules or rules_for(month)
+    if sees_everything(user, month):
+        return figures(month=month, rules=rules)
+    facts = DemandFact.objects.filter(month=month, unit_id__in=list(visible_unit_ids(user)))
+    return metrics.compute(counts_of(facts, rules), rules)
+
+
+def jurisdiction_trend(*, user, until, months=TREND_MONTHS, only=None):
+    """The trend of `user`'s jurisdiction: the total's rollups, or the user's units' rows summed per month
+    (counts add up; the handling-time percentiles, which do not, are left out)."""
+    if sees_everything(user, until):
+        return trend(until=until, months=months, only=only)
+    rows = MonthlyFigures.objects.filter(
+        dimension=Dimension.UNIT, key__in=list(visible_unit_ids(user)), month__lte=until
+    )
+    if only is not None:
+        rows = rows.filter(month__in=list(only))
+    by_month = {}
+    for row in rows.order_by("month"):
+        counts = by_month.setdefault(row.month, metrics.empty_counts())
+        for field in metrics.COUNT_FIELDS:
+            counts[field] += getattr(row, field)
+    chosen = sorted(by_month)[-months:]
+    return [(month, metrics.compute(by_month[month], rules_for(month))) for month in chosen]
+
+
+def jurisdiction_table(*, user, month, dimension, rules=None):
+    """A dimension's table limited to `user`'s jurisdiction: the rollups when the user sees every unit,
+    else one grouped aggregate over the facts of the user's units."""
+    rules = rules or rules_for(month)
+    if sees_everything(user, month):
+        return table(month=month, dimension=dimension, rules=rules)
+    field = {Dimension.CATEGORY: "category", Dimension.REGION: "region", Dimension.UNIT: "unit"}[dimension]
+    facts = DemandFact.objects.filter(month=month, unit_id__in=list(visible_unit_ids(user)))
+    grouped = grouped_counts(facts, field, rules)
+    labels = _label_map(dimension, list(grouped))
+    return [
+        {"key": k, "label": labels.get(k, "?"), "figures": metrics.compute(c, rules)}
+        for k, c in grouped.items()
+    ]
+
+
+def can_see_officials(user, unit):
+    """Each official's figures and conduct ratings are for the unit's head and the leadership roles; a
+    handler sees only their own line."""
+    scope = user_scope(user)
+    if scope.has_role(*LEADERSHIP_ROLES):
+        return True
+    return Membership.objects.filter(
+        user=user, role=Role.UNIT_HEAD, unit__in=unit_and_ancestors(unit)
+    ).exists()
+
+
+def unit_and_ancestors(unit):
+    paths = [unit.path[: i + 1] for i, ch in enumerate(unit.path) if ch == "/"] + [unit.path]
+    return Unit.objects.filter(path__in=paths)
 
 
 def can_lead(user):
     return user_scope(user).has_role(*LEADERSHIP_ROLES)
+
+
+def can_report(user):
+    """The monthly report: the leadership roles (their jurisdiction) and unit heads (their units)."""
+    return user_scope(user).has_role(*LEADERSHIP_ROLES, Role.UNIT_HEAD)
 
 
 def ranking_for(month, *, published_only=False):
@@ -267,6 +386,4 @@ def unit_get_for_user(*, user, pk):
 
 
 def official_ids_of(unit):
-    from massline.org.models import Membership
-
     return set(Membership.objects.filter(unit=unit).values_list("user_id", flat=True))

@@ -92,16 +92,20 @@ def dashboard(request):
     rows = selectors.ranking_rows(ranking) if ranking else selectors.preview_rows(month)
     rows = [r for r in rows if r.unit_id in unit_ids]
     units = selectors.table(month=month, dimension=Dimension.UNIT, rules=rules, keys=unit_ids)
-    trend = selectors.trend(until=month)
+    trend = selectors.jurisdiction_trend(user=request.user, until=month)
     context.update(
         rules=rules,
-        total=selectors.figures(month=month, rules=rules),
+        whole=selectors.sees_everything(request.user, month),
+        total=selectors.jurisdiction_figures(user=request.user, month=month, rules=rules),
         ranking=ranking,
         groups=selectors.grouped(rows),
         bottom=selectors.bottom(rows, rules.bottom_n),
         movers=selectors.movers(rows, month),
         worst_categories=selectors.worst(
-            selectors.table(month=month, dimension=Dimension.CATEGORY, rules=rules), "satisfaction_rate"
+            selectors.jurisdiction_table(
+                user=request.user, month=month, dimension=Dimension.CATEGORY, rules=rules
+            ),
+            "satisfaction_rate",
         ),
         worst_regions=selectors.worst(
             selectors.table(month=month, dimension=Dimension.REGION, rules=rules, keys=region_ids),
@@ -124,6 +128,7 @@ def unit_page(request, pk):
     month = _month(request)
     context = {
         "unit": unit,
+        "can_report": selectors.can_report(request.user),
         "month": month,
         "months": selectors.months_with_data(),
         "definitions": _definitions(),
@@ -148,11 +153,10 @@ def unit_page(request, pk):
             "accountability",
             "score",
         )
-        officials = [
-            o
-            for o in selectors.table(month=month, dimension=Dimension.OFFICIAL, rules=rules)
-            if o["key"] in selectors.official_ids_of(unit)
-        ]
+        official_ids = selectors.official_ids_of(unit)
+        if not selectors.can_see_officials(request.user, unit):
+            official_ids &= {request.user.pk}
+        officials = selectors.table(month=month, dimension=Dimension.OFFICIAL, rules=rules, keys=official_ids)
         conduct = selectors.conduct_summary(official_ids=[o["key"] for o in officials])
         for o in officials:
             o["conduct"] = conduct.get(o["key"])
