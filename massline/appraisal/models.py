@@ -126,6 +126,8 @@ class MonthlyFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["month", "dimension", "key"], name="appraisal_one_rollup_row"),
         ]
+        # The trends: one dimension's key over the months.
+        indexes = [models.Index(fields=["dimension", "key", "month"], name="appraisal_rollup_trend")]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.dimension} {self.key}"

@@ -11,10 +11,10 @@ from operator import or_
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from massline.cases.models import Case, Category
-from massline.cases.selectors import case_scope_q
 from massline.org.choices import Role
 from massline.org.models import Membership, Region, Unit, User
 from massline.org.selectors import user_scope
@@ -22,7 +22,7 @@ from massline.org.selectors import user_scope
 from . import metrics
 from .choices import Dimension, RankingStatus
 from .models import ConductRating, DemandFact, MonthlyFigures, Ranking
-from .services import _rows_for, counts_of, grouped_counts, rules_for
+from .services import _rows_for, counts_of, grouped_counts, rules_by_month, rules_for
 
 # Who may open the leadership dashboard (the unit page is open to the unit's own officials too).
 LEADERSHIP_ROLES = (
@@ -55,8 +55,12 @@ def months_with_data():
 
 
 def latest_month():
-    months = months_with_data()
-    return months[0] if months else None
+    return (
+        MonthlyFigures.objects.filter(dimension=Dimension.TOTAL)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def _counts(row):
@@ -77,14 +81,22 @@ def trend(*, dimension=Dimension.TOTAL, key=0, until, months=TREND_MONTHS, only=
     if only is not None:
         rows = rows.filter(month__in=list(only))
     rows = list(rows.order_by("-month")[:months])[::-1]
-    return [(row.month, metrics.compute(_counts(row), rules_for(row.month))) for row in rows]
+    rules = rules_by_month([row.month for row in rows])
+    return [(row.month, metrics.compute(_counts(row), rules[row.month])) for row in rows]
 
 
 def _label_map(dimension, keys):
     if dimension == Dimension.OFFICIAL:
-        return {u.pk: (u.display_name or u.username) for u in User.objects.filter(pk__in=keys)}
-    model = LABELS[dimension]
-    return {obj.pk: obj.label for obj in model.objects.filter(pk__in=keys)}
+        return {
+            pk: (name or username)
+            for pk, name, username in User.objects.filter(pk__in=keys).values_list(
+                "pk", "display_name", "username"
+            )
+        }
+    # Names only (no model instances): a month's categories are hundreds of rows.
+    english = (get_language() or "").startswith("en")
+    rows = LABELS[dimension].objects.filter(pk__in=keys).values_list("pk", "name", "name_en")
+    return {pk: (name_en if english and name_en else name) for pk, name, name_en in rows}
 
 
 def table(*, month, dimension, rules=None, keys=None):
@@ -141,24 +153,32 @@ def visible_unit_ids(user):
 
 
 def visible_region_ids(user):
+    cached = getattr(user, "_appraisal_regions", None)
+    if cached is not None:
+        return cached
     scope = user_scope(user)
     if scope.everything:
-        return set(Region.objects.values_list("pk", flat=True))
-    q = scope.regions_q()
-    for path in _centre_region_paths(user, scope):
-        q |= Q(path__startswith=path)
-    return set(Region.objects.filter(q).values_list("pk", flat=True))
+        cached = set(Region.objects.values_list("pk", flat=True))
+    else:
+        q = scope.regions_q()
+        for path in _centre_region_paths(user, scope):
+            q |= Q(path__startswith=path)
+        cached = set(Region.objects.filter(q).values_list("pk", flat=True))
+    user._appraisal_regions = cached
+    return cached
 
 
-def sees_everything(user, month):
-    """Whether `user`'s units cover every unit with figures in `month`: then the jurisdiction's figures are
-    the whole total (demands without a unit yet included); otherwise they are summed over the user's units."""
-    if user_scope(user).everything:
-        return True
-    with_data = set(
-        MonthlyFigures.objects.filter(month=month, dimension=Dimension.UNIT).values_list("key", flat=True)
-    )
-    return with_data <= visible_unit_ids(user)
+def sees_everything(user, month=None):
+    """Whether `user` answers for the whole territory (an administrator, or a jurisdiction holding every
+    top-level region, as the county's supervisors and the centre serving the county): then the
+    jurisdiction's figures are the whole total, read from the rollups; otherwise they are summed over the
+    user's units (`month` is accepted for the callers' symmetry; the answer does not depend on it)."""
+    cached = getattr(user, "_appraisal_whole", None)
+    if cached is None:
+        roots = set(Region.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+        cached = user_scope(user).everything or (bool(roots) and roots <= visible_region_ids(user))
+        user._appraisal_whole = cached
+    return cached
 
 
 def jurisdiction_figures(*, user, month, rules=None):
@@ -187,7 +207,8 @@ def jurisdiction_trend(*, user, until, months=TREND_MONTHS, only=None):
         for field in metrics.COUNT_FIELDS:
             counts[field] += getattr(row, field)
     chosen = sorted(by_month)[-months:]
-    return [(month, metrics.compute(by_month[month], rules_for(month))) for month in chosen]
+    rules = rules_by_month(chosen)
+    return [(month, metrics.compute(by_month[month], rules[month])) for month in chosen]
 
 
 def jurisdiction_table(*, user, month, dimension, rules=None):
@@ -324,15 +345,23 @@ def _facts_behind(*, month, dimension, key, metric, part, rules):
 
 
 def demands_behind_for_staff(*, user, month, dimension, key, metric, part="denominator"):
-    """The demands behind a figure that `user` may see (the staff drill-down)."""
+    """The ids of the demands behind a figure within `user`'s jurisdiction (the staff drill-down), newest
+    first: read from the fact rows alone (indexed by month and unit), so that counting and paging a month of
+    a million-demand year stays cheap. The jurisdiction is the one whose figures the user sees: every
+    demand for those who answer for the whole territory, else the demands of the user's units. Each
+    demand's own page still checks the user's scope over cases."""
     facts = _facts_behind(
         month=month, dimension=dimension, key=key, metric=metric, part=part, rules=rules_for(month)
     )
-    return (
-        Case.objects.filter(case_scope_q(user), pk__in=facts.values("case_id"))
-        .select_related("lead_unit", "category")
-        .order_by("-received_at")
-    )
+    if not sees_everything(user, month):
+        facts = facts.filter(unit_id__in=list(visible_unit_ids(user)))
+    return facts.order_by("-case_id").values_list("case_id", flat=True)
+
+
+def staff_cases(ids):
+    """The demands of one page of ids, in the ids' order, with what the staff list shows."""
+    cases = Case.objects.filter(pk__in=list(ids)).select_related("lead_unit", "category").in_bulk()
+    return [cases[pk] for pk in ids if pk in cases]
 
 
 def demands_behind_for_public(*, month, dimension, key, metric, part="denominator"):
@@ -342,8 +371,13 @@ def demands_behind_for_public(*, month, dimension, key, metric, part="denominato
     facts = _facts_behind(
         month=month, dimension=dimension, key=key, metric=metric, part=part, rules=rules_for(month)
     )
-    return (
-        Case.objects.filter(pk__in=facts.values("case_id"))
+    return facts.order_by("-case_id").values_list("case_id", flat=True)
+
+
+def public_cases(ids):
+    """The demands of one page of ids for the public list (masked in the template), in the ids' order."""
+    cases = (
+        Case.objects.filter(pk__in=list(ids))
         .select_related("lead_unit", "category")
         .only(
             "pk",
@@ -361,8 +395,9 @@ def demands_behind_for_public(*, month, dimension, key, metric, part="denominato
             "lead_unit__code",
             "signed_at",
         )
-        .order_by("-received_at")
+        .in_bulk()
     )
+    return [cases[pk] for pk in ids if pk in cases]
 
 
 def conduct_summary(*, official_ids):

@@ -336,9 +336,21 @@ def appraisal_refresh(*, cases=None, now=None):
 # --- rules --------------------------------------------------------------------------------------------
 
 
+def rules_by_month(months):
+    """{month: Rules} for several months with one read of the rule sets (the trends' twelve months)."""
+    months = list(months)
+    if not months:
+        return {}
+    rule_sets = list(RuleSet.objects.filter(valid_from__lte=max(months)).order_by("-valid_from"))
+    return {m: _rules_of(next((r for r in rule_sets if r.valid_from <= m), None)) for m in months}
+
+
 def rules_for(month):
     """The Rules in force for `month`: the latest rule set applying from it or earlier, else the defaults."""
-    rule_set = RuleSet.objects.filter(valid_from__lte=month).order_by("-valid_from").first()
+    return _rules_of(RuleSet.objects.filter(valid_from__lte=month).order_by("-valid_from").first())
+
+
+def _rules_of(rule_set):
     if rule_set is None:
         return metrics.Rules(
             weights=conf.default_weights(),

@@ -203,12 +203,13 @@ def demands(request):
     """The demands behind one figure, as far as the user may see them."""
     month, dimension, key, metric, part = _drill_args(request)
     if month is None:
-        cases = []
+        ids = []
     else:
-        cases = selectors.demands_behind_for_staff(
+        ids = selectors.demands_behind_for_staff(
             user=request.user, month=month, dimension=dimension, key=key, metric=metric, part=part
         )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.staff_cases(list(page.object_list))
     context = {
         "page": page,
         "month": month,
@@ -320,12 +321,13 @@ def public_demands(request):
     """The demands behind a public figure, masked (public summary only where the citizen allowed it)."""
     month, dimension, key, metric, part = _drill_args(request)
     if month is None or selectors.ranking_for(month, published_only=True) is None:
-        cases = []
+        ids = []
     else:
-        cases = selectors.demands_behind_for_public(
+        ids = selectors.demands_behind_for_public(
             month=month, dimension=dimension, key=key, metric=metric, part=part
         )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.public_cases(list(page.object_list))
     context = {
         "page": page,
         "month": month,
