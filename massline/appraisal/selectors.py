@@ -211,6 +211,14 @@ def jurisdiction_trend(*, user, until, months=TREND_MONTHS, only=None):
     return [(month, metrics.compute(by_month[month], rules[month])) for month in chosen]
 
 
+def jurisdiction_worst(*, user, month, dimension, rules=None, metric="satisfaction_rate", n=5):
+    """The worst `n` of a dimension within `user`'s jurisdiction (the leadership's least satisfied)."""
+    rules = rules or rules_for(month)
+    if sees_everything(user, month):
+        return worst_rows(month=month, dimension=dimension, rules=rules, metric=metric, n=n)
+    return worst(jurisdiction_table(user=user, month=month, dimension=dimension, rules=rules), metric, n=n)
+
+
 def jurisdiction_table(*, user, month, dimension, rules=None):
     """A dimension's table limited to `user`'s jurisdiction: the rollups when the user sees every unit,
     else one grouped aggregate over the facts of the user's units."""
@@ -313,6 +321,26 @@ def movers(rows, month):
             moves.append((row, old.rank - row.rank))
     moves = [m for m in moves if m[1]]
     return sorted(moves, key=lambda m: -abs(m[1]))[:5]
+
+
+def worst_rows(*, month, dimension, rules, metric="satisfaction_rate", keys=None, n=5):
+    """The `n` rows of a dimension lowest on `metric`, from the rollups: only the counts the figure needs
+    are read and only the `n` shown get their labels (a month has hundreds of categories and places)."""
+    needed = ("counted", "dispatched", "signed_on_time", "finished", "finished_on_time", "open_overdue")
+    needed += ("rated", "resolved", "satisfied", "basic", "rated_phone", "resolved_phone")
+    needed += ("satisfied_phone", "basic_phone")
+    rows = MonthlyFigures.objects.filter(month=month, dimension=dimension)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
+    entries = [
+        {"key": values.pop("key"), "figures": metrics.compute(values, rules)}
+        for values in rows.values("key", *needed)
+    ]
+    chosen = worst(entries, metric, n=n)
+    labels = _label_map(dimension, [e["key"] for e in chosen])
+    for entry in chosen:
+        entry["label"] = labels.get(entry["key"], "?")
+    return chosen
 
 
 def worst(entries, metric, *, minimum=1, n=5):

@@ -101,15 +101,14 @@ def dashboard(request):
         groups=selectors.grouped(rows),
         bottom=selectors.bottom(rows, rules.bottom_n),
         movers=selectors.movers(rows, month),
-        worst_categories=selectors.worst(
-            selectors.jurisdiction_table(
-                user=request.user, month=month, dimension=Dimension.CATEGORY, rules=rules
-            ),
-            "satisfaction_rate",
+        worst_categories=selectors.jurisdiction_worst(
+            user=request.user, month=month, dimension=Dimension.CATEGORY, rules=rules
         ),
-        worst_regions=selectors.worst(
-            selectors.table(month=month, dimension=Dimension.REGION, rules=rules, keys=region_ids),
-            "satisfaction_rate",
+        worst_regions=selectors.worst_rows(
+            month=month,
+            dimension=Dimension.REGION,
+            rules=rules,
+            keys=None if selectors.sees_everything(request.user) else region_ids,
         ),
         overdue=sorted(
             (u for u in units if u["figures"]["overdue"].value), key=lambda u: -u["figures"]["overdue"].value
