@@ -332,11 +332,18 @@ def worst_rows(*, month, dimension, rules, metric="satisfaction_rate", keys=None
     rows = MonthlyFigures.objects.filter(month=month, dimension=dimension)
     if keys is not None:
         rows = rows.filter(key__in=list(keys))
-    entries = [
-        {"key": values.pop("key"), "figures": metrics.compute(values, rules)}
-        for values in rows.values("key", *needed)
-    ]
+    entries = []
+    for values in rows.values("key", *needed):
+        key = values.pop("key")
+        shown = (
+            {metric: metrics.visit_rate(values, rules, metric)}
+            if metric in ("satisfaction_rate", "resolution_rate")
+            else metrics.compute(values, rules)
+        )
+        entries.append({"key": key, "figures": shown, "counts": values})
     chosen = worst(entries, metric, n=n)
+    for entry in chosen:
+        entry["figures"] = metrics.compute(entry.pop("counts"), rules)
     labels = _label_map(dimension, [e["key"] for e in chosen])
     for entry in chosen:
         entry["label"] = labels.get(entry["key"], "?")
