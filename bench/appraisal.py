@@ -11,6 +11,7 @@ hours for a million. The rollups are then rebuilt by the real `services.rollups_
 round (`tasks.appraisal_round`) is timed after 1,000 demands change.
 
     python -m bench.appraisal [--demands 1000000] [--base 20000] [--requests 30] [--reuse]
+    make bench APPRAISAL_BENCH_ARGS="--demands 20000"   # the quick run
 
 `--reuse` keeps an already loaded database (MASSLINE_BENCH_DATABASE_URL) and only measures the pages.
 """
@@ -174,7 +175,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--demands", type=int, default=100_000)
+    parser.add_argument("--demands", type=int, default=1_000_000, help="demands in all (quick: 20000)")
     parser.add_argument("--base", type=int, default=20_000, help="demands made through the ORM, then copied")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="measure an already loaded database")
