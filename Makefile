@@ -80,7 +80,7 @@ bench: install
 	DEBUG=true $(BIN)/python -m bench.clock $(CLOCK_BENCH_ARGS)
 	DEBUG=true $(BIN)/python -m bench.polis_groups
 	DEBUG=true $(BIN)/python -m bench.integrity_receipt
-	DEBUG=true $(BIN)/python -m bench.appraisal
+	DEBUG=true $(BIN)/python -m bench.appraisal $(APPRAISAL_BENCH_ARGS)
 	DEBUG=true $(BIN)/python -m bench.outbox_drain
 
 clean:

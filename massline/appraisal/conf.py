@@ -19,6 +19,8 @@ DEFAULTS = {
     "MASSLINE_APPRAISAL_GROUPS": (300, 80, 20),
     # How many units of each group the supervisors' bottom list shows (督办).
     "MASSLINE_APPRAISAL_BOTTOM_N": 3,
+    # The exclusion categories whose approved reviews take a demand out of the figures (all of them).
+    "MASSLINE_APPRAISAL_EXCLUSIONS": ("litigation", "petition_concluded", "outside_policy", "unreasonable"),
     # Seconds between the worker's refreshes of the demand facts and monthly rollups.
     "MASSLINE_APPRAISAL_WORKER_INTERVAL": 60.0,
     # Conduct ratings accepted per client address per hour (the tracking page's form).
@@ -50,6 +52,10 @@ def default_groups():
 
 def default_bottom_n():
     return int(get("MASSLINE_APPRAISAL_BOTTOM_N"))
+
+
+def default_exclusions():
+    return tuple(str(c) for c in get("MASSLINE_APPRAISAL_EXCLUSIONS"))
 
 
 def worker_interval():

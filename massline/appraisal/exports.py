@@ -8,6 +8,7 @@ import io
 import json
 from xml.sax.saxutils import escape
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,13 +77,16 @@ def display(figure, key):
     return str(int(figure.value))
 
 
-def report_figures(*, month):
-    """The figures of the monthly report, exactly those the leadership dashboard shows for the month:
-    the jurisdiction's (metric, label, shown value) and the ranking rows (unit, group, rank, rates, score)."""
+def report_figures(*, month, user):
+    """The figures of the monthly report of `user`'s jurisdiction, exactly those the leadership dashboard
+    shows them for the month: the jurisdiction's (metric, label, shown value) and the ranking rows of the
+    units in it (unit, group, rank, rates, score). The centre and the administrators get every unit."""
     rules = services.rules_for(month)
-    total = selectors.figures(month=month, rules=rules)
+    total = selectors.jurisdiction_figures(user=user, month=month, rules=rules)
     ranking = selectors.ranking_for(month)
     rows = selectors.ranking_rows(ranking) if ranking else selectors.preview_rows(month)
+    units = selectors.visible_unit_ids(user)
+    rows = [row for row in rows if row.unit_id in units]
     summary = [(key, str(metrics.METRICS[key].label), display(total[key], key)) for key in REPORT_METRICS]
     table = [
         {
@@ -97,7 +101,14 @@ def report_figures(*, month):
         }
         for row in rows
     ]
-    return {"month": month, "ranking": ranking, "summary": summary, "rows": table, "rules": rules}
+    return {
+        "month": month,
+        "ranking": ranking,
+        "summary": summary,
+        "rows": table,
+        "rules": rules,
+        "whole": selectors.sees_everything(user, month),
+    }
 
 
 def _pct(value):
@@ -133,12 +144,15 @@ def _group_label(group):
     return _("Not published (small volume)") if group == 0 else _("Group %(n)d") % {"n": group}
 
 
-def report_xlsx(*, month):
-    data = report_figures(month=month)
+def report_xlsx(*, month, user):
+    data = report_figures(month=month, user=user)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Figures")[:31]
     sheet.append([neutralise(_("Appraisal report %(month)s") % {"month": f"{month:%Y-%m}"})])
+    sheet.append(
+        [neutralise(_("Figures of the jurisdiction") if data["whole"] else _("Figures of your units"))]
+    )
     for _key, label, value in data["summary"]:
         sheet.append([neutralise(label), neutralise(value)])
     ranking = book.create_sheet(_("Ranking")[:31])
@@ -159,11 +173,11 @@ def _p(text, style):
     return Paragraph(escape(str(text if text is not None else "")), style)
 
 
-def report_pdf(*, month):
+def report_pdf(*, month, user):
     """Bytes of the PDF report: the figures with their definitions, a chart of scores, the ranking."""
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    data = report_figures(month=month)
+    data = report_figures(month=month, user=user)
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=9, leading=12, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=21, spaceAfter=6)
     heading = ParagraphStyle("heading", parent=body, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4)
@@ -174,7 +188,9 @@ def report_pdf(*, month):
     )
     story = [_p(_("Appraisal report %(month)s") % {"month": f"{month:%Y-%m}"}, title), _p(status, body)]
     definitions = {key: definition for key, _label, definition in metrics.definitions()}
-    story.append(_p(_("Figures of the jurisdiction"), heading))
+    story.append(
+        _p(_("Figures of the jurisdiction") if data["whole"] else _("Figures of your units"), heading)
+    )
     summary = Table(
         [
             [_p(label, body), _p(value, body), _p(definitions[key], body)]
@@ -214,14 +230,15 @@ def report_pdf(*, month):
 @official_required
 @require_GET
 def monthly_report(request, month, fmt):
-    if not selectors.can_lead(request.user):
-        raise Http404(_("The appraisal dashboard is for supervisors, analysts and leaders."))
+    """The monthly report of the user's jurisdiction: a unit head gets their units', the centre all."""
+    if not selectors.can_report(request.user):
+        raise PermissionDenied(_("The monthly appraisal report is for unit heads, supervisors and leaders."))
     month = selectors.parse_month(month)
     if fmt == "pdf":
-        response = HttpResponse(report_pdf(month=month), content_type="application/pdf")
+        response = HttpResponse(report_pdf(month=month, user=request.user), content_type="application/pdf")
     elif fmt == "xlsx":
         response = HttpResponse(
-            report_xlsx(month=month),
+            report_xlsx(month=month, user=request.user),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

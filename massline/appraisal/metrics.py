@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from massline.cases.choices import ExclusionCategory
+
 from .choices import VisitsCounted
 
 SATISFIED, BASIC, UNSATISFIED = "satisfied", "basic", "unsatisfied"
@@ -54,6 +56,8 @@ class Rules:
     bounds: tuple = (300, 80, 20)
     bottom_n: int = 3
     rule_set_id: int = None
+    # The exclusion categories whose approved reviews take a demand out of the figures (终结办理件 …).
+    exclusions: tuple = tuple(ExclusionCategory.values)
 
     def as_dict(self):
         return {
@@ -63,6 +67,7 @@ class Rules:
             "bounds": list(self.bounds),
             "bottom_n": self.bottom_n,
             "rule_set": self.rule_set_id,
+            "exclusions": list(self.exclusions),
         }
 
     @classmethod
@@ -74,6 +79,8 @@ class Rules:
             bounds=tuple(data["bounds"]),
             bottom_n=int(data["bottom_n"]),
             rule_set_id=data.get("rule_set"),
+            # Rankings frozen before the rules chose categories excluded on every approved review.
+            exclusions=tuple(data.get("exclusions", ExclusionCategory.values)),
         )
 
     @property
@@ -103,9 +110,11 @@ class Metric:
     label: object
     definition: object
     is_rate: bool = True
-    # Over DemandFact: the demands of the denominator, and those of the numerator (the drill-down lists).
+    # Over DemandFact: the demands of the denominator, and those of the numerator (the drill-down lists);
+    # `base` says whether they are the handled demands, the counted ones, or any, under the period's rules.
     denominator_q: object = None
     numerator_q: object = None
+    base: str = "handled"
 
 
 def _visit_q(rules):
@@ -149,8 +158,22 @@ def _visits(counts, rules):
     return counts["rated"], counts["resolved"], counts["satisfied"], counts["basic"]
 
 
-COUNTED = Q(counted=True)
-HANDLED = Q(counted=True, merged=False)
+def counted_q(rules):
+    """The demands that count in the figures under `rules`: every demand but those excluded by an approved
+    exclusion review whose category the rules of the period exclude."""
+    return Q(counted=True) | ~Q(exclusion_category__in=list(rules.exclusions))
+
+
+def excluded_q(rules):
+    return Q(counted=False, exclusion_category__in=list(rules.exclusions))
+
+
+def handled_q(rules):
+    """Counted, and not a member merged into another demand's handling thread."""
+    return counted_q(rules) & Q(merged=False)
+
+
+ANY = Q()
 
 METRICS = {
     m.key: m
@@ -159,14 +182,14 @@ METRICS = {
             "response_rate",
             _("Response rate"),
             _("Demands signed for within the time to sign, of the demands dispatched to the unit."),
-            denominator_q=HANDLED & Q(dispatched=True),
+            denominator_q=Q(dispatched=True),
             numerator_q=Q(signed_on_time=True),
         ),
         Metric(
             "on_time_rate",
             _("On-time completion"),
             _("Demands replied to within the time limit, of the demands replied to."),
-            denominator_q=HANDLED & Q(finished=True),
+            denominator_q=Q(finished=True),
             numerator_q=Q(finished_on_time=True),
         ),
         Metric(
@@ -176,7 +199,7 @@ METRICS = {
                 "Demands replied to within the time limit, of the demands replied to plus those still open "
                 "and already overdue, so that overdue work cannot be hidden by leaving it open."
             ),
-            denominator_q=HANDLED & (Q(finished=True) | Q(open_overdue=True)),
+            denominator_q=(Q(finished=True) | Q(open_overdue=True)),
             numerator_q=Q(finished_on_time=True),
         ),
         Metric(
@@ -196,14 +219,14 @@ METRICS = {
             "return_rate",
             _("Return rate"),
             _("Demands the unit returned to the centre as not its own, of the demands dispatched to it."),
-            denominator_q=HANDLED & Q(dispatched=True),
+            denominator_q=Q(dispatched=True),
             numerator_q=Q(returned=True),
         ),
         Metric(
             "reopen_rate",
             _("Reopen rate"),
             _("Demands reopened after an unsatisfied rating, of the demands replied to."),
-            denominator_q=HANDLED & Q(finished=True),
+            denominator_q=Q(finished=True),
             numerator_q=Q(reopened=True),
         ),
         Metric(
@@ -211,7 +234,7 @@ METRICS = {
             _("Open and overdue"),
             _("Demands still open whose time limit has passed."),
             is_rate=False,
-            denominator_q=HANDLED & Q(open_overdue=True),
+            denominator_q=Q(open_overdue=True),
         ),
         Metric(
             "unrated",
@@ -221,28 +244,29 @@ METRICS = {
                 "did not answer)."
             ),
             is_rate=False,
-            denominator_q=COUNTED & Q(unrated=True),
+            denominator_q=Q(unrated=True),
+            base="counted",
         ),
         Metric(
             "handling_mean",
             _("Handling time, mean"),
             _("Working hours from receipt to reply on the working calendar, mean of the demands replied to."),
             is_rate=False,
-            denominator_q=HANDLED & Q(finished=True, handling_hours__isnull=False),
+            denominator_q=Q(finished=True, handling_hours__isnull=False),
         ),
         Metric(
             "handling_p50",
             _("Handling time, median"),
             _("Working hours from receipt to reply: half the replied demands took less."),
             is_rate=False,
-            denominator_q=HANDLED & Q(finished=True, handling_hours__isnull=False),
+            denominator_q=Q(finished=True, handling_hours__isnull=False),
         ),
         Metric(
             "handling_p90",
             _("Handling time, 90th percentile"),
             _("Working hours from receipt to reply: nine in ten replied demands took less."),
             is_rate=False,
-            denominator_q=HANDLED & Q(finished=True, handling_hours__isnull=False),
+            denominator_q=Q(finished=True, handling_hours__isnull=False),
         ),
         Metric(
             "accountability",
@@ -253,6 +277,7 @@ METRICS = {
             ),
             is_rate=False,
             denominator_q=Q(accountability__gt=0),
+            base="any",
         ),
         Metric(
             "score",
@@ -272,15 +297,16 @@ def demands_q(key, rules, part="denominator"):
     demands that made the numerator (for a count, both are the demands counted)."""
     metric = METRICS[key]
     if key in ("resolution_rate", "satisfaction_rate"):
-        base = COUNTED & _visit_q(rules)
+        base = counted_q(rules) & _visit_q(rules)
         if part != "numerator":
             return base
         if key == "resolution_rate":
             return base & Q(resolved=True)
         return base & Q(satisfaction__in=[SATISFIED, BASIC])
     if key == "score":
-        return COUNTED
-    base = metric.denominator_q
+        return counted_q(rules)
+    scope = {"handled": handled_q(rules), "counted": counted_q(rules), "any": ANY}[metric.base]
+    base = scope & metric.denominator_q
     if part == "numerator" and metric.numerator_q is not None:
         return base & metric.numerator_q
     return base
@@ -328,6 +354,14 @@ def compute(counts, rules):
     figures["volume"] = Figure("volume", c["counted"], c["counted"], c["counted"])
     figures["received"] = Figure("received", c["received"], c["received"], c["received"])
     return figures
+
+
+def visit_rate(counts, rules, key):
+    """Only the resolution or satisfaction rate of some counts (the worst-of lists rank hundreds of rows);
+    the same arithmetic as `compute`, without the figures nobody reads there."""
+    visits, resolved, satisfied, basic = _visits(empty_counts() | counts, rules)
+    numerator = resolved if key == "resolution_rate" else satisfied + rules.basic_factor * basic
+    return _rate(key, numerator, visits, interval=False)
 
 
 def definitions():

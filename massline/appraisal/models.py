@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from massline.cases.choices import ExclusionCategory
 from massline.cases.models import Case, Category
 from massline.org.models import Region, Unit
 
@@ -45,6 +46,11 @@ class DemandFact(models.Model):
     )
     counted = models.BooleanField(_("counts in appraisal"), default=True)
     excluded = models.BooleanField(_("excluded after review"), default=False)
+    # The category of the approved exclusion review ("" when not excluded): the rules of the period decide
+    # whether that category takes the demand out of the figures.
+    exclusion_category = models.CharField(
+        _("exclusion category"), max_length=30, choices=ExclusionCategory.choices, blank=True
+    )
     merged = models.BooleanField(_("merged into a thread"), default=False)
     dispatched = models.BooleanField(_("dispatched"), default=False)
     signed_on_time = models.BooleanField(_("signed on time"), default=False)
@@ -120,6 +126,8 @@ class MonthlyFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["month", "dimension", "key"], name="appraisal_one_rollup_row"),
         ]
+        # The trends: one dimension's key over the months.
+        indexes = [models.Index(fields=["dimension", "key", "month"], name="appraisal_rollup_trend")]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.dimension} {self.key}"
@@ -153,6 +161,12 @@ class RuleSet(models.Model):
         help_text=_("Lower bounds of the volume groups, largest first, e.g. 300,80,20."),
     )
     bottom_n = models.PositiveSmallIntegerField(_("bottom units listed per group"), default=3)
+    exclusion_categories = models.CharField(
+        _("exclusion categories"),
+        max_length=200,
+        default=",".join(ExclusionCategory.values),
+        help_text=_("The categories of approved exclusion reviews that take a demand out of the figures."),
+    )
     note = models.CharField(_("note"), max_length=1000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,6 +189,15 @@ class RuleSet(models.Model):
     @property
     def bounds(self):
         return tuple(int(part) for part in self.group_bounds.split(",") if part.strip())
+
+    @property
+    def exclusions(self):
+        return tuple(part for part in self.exclusion_categories.split(",") if part)
+
+    @property
+    def exclusion_labels(self):
+        labels = dict(ExclusionCategory.choices)
+        return [labels.get(c, c) for c in self.exclusions]
 
     @property
     def weights(self):

@@ -13,8 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massline.audit.services import audit_record
-from massline.cases.choices import AssignmentStatus, CaseStatus, EventKind, Satisfaction
-from massline.cases.models import AccountabilityRecord, Assignment, Case, CaseEvent
+from massline.cases.choices import (
+    AssignmentStatus,
+    CaseStatus,
+    EventKind,
+    ExclusionCategory,
+    ExclusionDecision,
+    Satisfaction,
+)
+from massline.cases.models import AccountabilityRecord, Assignment, Case, CaseEvent, ExclusionReview
 from massline.deadlines.calendar import working_time_between
 from massline.deadlines.choices import TimeUnit
 from massline.lib.errors import DomainError, PermissionDenied
@@ -75,6 +82,10 @@ def _fact(case, now):
         category_id=case.category_id,
         counted=not case.excluded_from_appraisal,
         excluded=case.excluded_from_appraisal,
+        # The approved review's category; an exclusion without one (entered before categories) is "other".
+        exclusion_category=(case.exclusion_category or ExclusionCategory.UNREASONABLE)
+        if case.excluded_from_appraisal
+        else "",
         merged=case.thread_id is not None and case.thread_id != case.pk,
         dispatched=case.dispatched_at is not None,
         signed_on_time=case.signed_at is not None
@@ -111,7 +122,13 @@ def _annotated(cases):
         .annotate(n=Count("id"))
         .values("n")
     )
+    exclusion = (
+        ExclusionReview.objects.filter(case=OuterRef("pk"), decision=ExclusionDecision.APPROVED)
+        .order_by("-decided_at", "-id")
+        .values("category")[:1]
+    )
     return cases.annotate(
+        exclusion_category=Subquery(exclusion),
         was_returned=Exists(Assignment.objects.filter(case=OuterRef("pk"), status=AssignmentStatus.RETURNED)),
         rating_via=Subquery(rating_via),
         records=Subquery(records),
@@ -151,11 +168,11 @@ def facts_refresh(*, cases=None, now=None):
 
 # --- rollups ------------------------------------------------------------------------------------------
 
-HANDLED = Q(counted=True, merged=False)
-COUNTED = Q(counted=True)
 
+def _aggregates(rules):
+    """The counts behind every figure under `rules` (which exclusion categories take demands out)."""
+    COUNTED, HANDLED = metrics.counted_q(rules), metrics.handled_q(rules)  # noqa: N806 (read as constants)
 
-def _aggregates():
     def n(q):
         return Count("case", filter=q)
 
@@ -167,7 +184,7 @@ def _aggregates():
         for name, aggregate in {
             "received": Count("case"),
             "counted": n(COUNTED),
-            "excluded": n(Q(excluded=True)),
+            "excluded": n(metrics.excluded_q(rules)),
             "merged": n(COUNTED & Q(merged=True)),
             "dispatched": n(HANDLED & Q(dispatched=True)),
             "signed_on_time": n(HANDLED & Q(dispatched=True, signed_on_time=True)),
@@ -204,16 +221,22 @@ DIMENSION_FIELDS = {
 }
 
 
-def counts_of(facts):
+def counts_of(facts, rules):
     """The counts of a DemandFact queryset in one aggregate query (plus the handling percentiles)."""
-    counts = _unprefixed(facts.aggregate(**_aggregates()))
-    counts.update(_percentiles(facts))
+    counts = _unprefixed(facts.aggregate(**_aggregates(rules)))
+    counts.update(_percentiles(facts, rules))
     return counts
 
 
-def _percentiles(facts):
+def grouped_counts(facts, field, rules):
+    """{key: counts} of a DemandFact queryset grouped by `field` (no percentiles), in one query."""
+    grouped = facts.exclude(**{f"{field}__isnull": True}).values(field).order_by(field)
+    return {row.pop(field): _unprefixed(row) for row in grouped.annotate(**_aggregates(rules))}
+
+
+def _percentiles(facts, rules):
     """Median and 90th percentile of the handling hours: two indexed ORDER BY … OFFSET reads."""
-    hours = facts.filter(HANDLED & Q(finished=True, handling_hours__isnull=False))
+    hours = facts.filter(metrics.handled_q(rules) & Q(finished=True, handling_hours__isnull=False))
     n = hours.count()
     if not n:
         return {"handling_p50": None, "handling_p90": None}
@@ -225,10 +248,11 @@ def _percentiles(facts):
     }
 
 
-def _group_percentiles(facts, field):
+def _group_percentiles(facts, field, rules):
     """{key: (p50, p90)} for every group of a month, in one query per month and dimension."""
     hours = facts.filter(
-        HANDLED & Q(finished=True, handling_hours__isnull=False), **{f"{field}__isnull": False}
+        metrics.handled_q(rules) & Q(finished=True, handling_hours__isnull=False),
+        **{f"{field}__isnull": False},
     )
     if connection.vendor == "postgresql":
         # The worker's one use of raw SQL: PostgreSQL computes both percentiles per group in the database.
@@ -264,14 +288,19 @@ def rollups_rebuild(*, months, now=None):
     now = now or timezone.now()
     written = 0
     for month in sorted(months):
+        # The counts follow the month's rules (which exclusion categories count), so a new rule set has
+        # the months it applies to rebuilt (the worker's round), and a published month never changes rules.
+        rules = rules_for(month)
         facts = DemandFact.objects.filter(month=month)
         rows = [
-            MonthlyFigures(month=month, dimension=Dimension.TOTAL, key=0, computed_at=now, **counts_of(facts))
+            MonthlyFigures(
+                month=month, dimension=Dimension.TOTAL, key=0, computed_at=now, **counts_of(facts, rules)
+            )
         ]
         for dimension, field in DIMENSION_FIELDS.items():
-            spread = _group_percentiles(facts, field)
+            spread = _group_percentiles(facts, field, rules)
             grouped = facts.exclude(**{f"{field}__isnull": True}).values(field).order_by(field)
-            for values in grouped.annotate(**_aggregates()):
+            for values in grouped.annotate(**_aggregates(rules)):
                 key = values.pop(field)
                 values = _unprefixed(values)
                 p50, p90 = spread.get(key, (None, None))
@@ -293,6 +322,11 @@ def rollups_rebuild(*, months, now=None):
     return written
 
 
+def all_fact_months():
+    """Every month that has demand facts (what `massline appraisal refresh` rebuilds)."""
+    return set(DemandFact.objects.order_by().values_list("month", flat=True).distinct())
+
+
 def appraisal_refresh(*, cases=None, now=None):
     """Facts of `cases` (default: all), then the rollups of the months they touch; returns rows written."""
     months = facts_refresh(cases=cases, now=now)
@@ -302,9 +336,21 @@ def appraisal_refresh(*, cases=None, now=None):
 # --- rules --------------------------------------------------------------------------------------------
 
 
+def rules_by_month(months):
+    """{month: Rules} for several months with one read of the rule sets (the trends' twelve months)."""
+    months = list(months)
+    if not months:
+        return {}
+    rule_sets = list(RuleSet.objects.filter(valid_from__lte=max(months)).order_by("-valid_from"))
+    return {m: _rules_of(next((r for r in rule_sets if r.valid_from <= m), None)) for m in months}
+
+
 def rules_for(month):
     """The Rules in force for `month`: the latest rule set applying from it or earlier, else the defaults."""
-    rule_set = RuleSet.objects.filter(valid_from__lte=month).order_by("-valid_from").first()
+    return _rules_of(RuleSet.objects.filter(valid_from__lte=month).order_by("-valid_from").first())
+
+
+def _rules_of(rule_set):
     if rule_set is None:
         return metrics.Rules(
             weights=conf.default_weights(),
@@ -312,6 +358,7 @@ def rules_for(month):
             visits=conf.default_visits(),
             bounds=conf.default_groups(),
             bottom_n=conf.default_bottom_n(),
+            exclusions=conf.default_exclusions(),
         )
     return metrics.Rules(
         weights=rule_set.weights,
@@ -320,6 +367,7 @@ def rules_for(month):
         bounds=rule_set.bounds,
         bottom_n=rule_set.bottom_n,
         rule_set_id=rule_set.pk,
+        exclusions=rule_set.exclusions,
     )
 
 
@@ -336,9 +384,13 @@ def _parse_bounds(text):
     return ",".join(str(b) for b in bounds)
 
 
-def ruleset_create(*, valid_from, weights, basic_factor, visits, group_bounds, bottom_n, by, note=""):
+def ruleset_create(
+    *, valid_from, weights, basic_factor, visits, group_bounds, bottom_n, by, note="", exclusions=None
+):
     """Enter the rules that apply from the month of `valid_from` on (规则版本). A month already published
-    keeps the rules it was computed with, so a rule set may not start in or before a published month."""
+    keeps the rules it was computed with, so a rule set may not start in or before a published month.
+    `exclusions`: the exclusion categories whose approved reviews take demands out of the figures (None:
+    all of them; an empty list: none, every demand counts). The worker rebuilds the months it applies to."""
     if by is None or not user_scope(by).has_role(*RULE_ROLES):
         raise PermissionDenied(_("Only a supervisor or an administrator sets the appraisal rules."))
     month = month_of(valid_from)
@@ -364,6 +416,10 @@ def ruleset_create(*, valid_from, weights, basic_factor, visits, group_bounds, b
     if visits not in VisitsCounted.values:
         raise DomainError(_("Choose which return visits count."), code="visits")
     bounds = _parse_bounds(group_bounds)
+    exclusions = list(ExclusionCategory.values) if exclusions is None else [str(c) for c in exclusions]
+    if any(c not in ExclusionCategory.values for c in exclusions):
+        raise DomainError(_("Choose exclusion categories from the list."), code="exclusions")
+    exclusions = [c for c in ExclusionCategory.values if c in exclusions]
     if int(bottom_n) < 0:
         raise DomainError(_("The bottom list's length cannot be negative."), code="bottom_n")
     with transaction.atomic():
@@ -396,6 +452,7 @@ def ruleset_create(*, valid_from, weights, basic_factor, visits, group_bounds, b
             visits=visits,
             group_bounds=bounds,
             bottom_n=int(bottom_n),
+            exclusion_categories=",".join(exclusions),
             note=(note or "").strip()[:1000],
             created_by=by,
             created_at=timezone.now(),
@@ -411,6 +468,7 @@ def ruleset_create(*, valid_from, weights, basic_factor, visits, group_bounds, b
                 bounds=rule_set.bounds,
                 bottom_n=int(bottom_n),
                 rule_set_id=rule_set.pk,
+                exclusions=tuple(exclusions),
             ).as_dict(),
         )
     return rule_set
@@ -430,7 +488,7 @@ def group_of(volume, bounds):
 def _rows_for(month, rules):
     """The ranking rows of `month` under `rules`, from the current facts (not saved)."""
     facts = DemandFact.objects.filter(month=month, unit__isnull=False)
-    grouped = facts.values("unit").order_by("unit").annotate(**_aggregates())
+    grouped = facts.values("unit").order_by("unit").annotate(**_aggregates(rules))
     by_unit = {row.pop("unit"): _unprefixed(row) for row in grouped}
     rows = []
     for unit_id, counts in by_unit.items():

@@ -92,20 +92,23 @@ def dashboard(request):
     rows = selectors.ranking_rows(ranking) if ranking else selectors.preview_rows(month)
     rows = [r for r in rows if r.unit_id in unit_ids]
     units = selectors.table(month=month, dimension=Dimension.UNIT, rules=rules, keys=unit_ids)
-    trend = selectors.trend(until=month)
+    trend = selectors.jurisdiction_trend(user=request.user, until=month)
     context.update(
         rules=rules,
-        total=selectors.figures(month=month, rules=rules),
+        whole=selectors.sees_everything(request.user, month),
+        total=selectors.jurisdiction_figures(user=request.user, month=month, rules=rules),
         ranking=ranking,
         groups=selectors.grouped(rows),
         bottom=selectors.bottom(rows, rules.bottom_n),
         movers=selectors.movers(rows, month),
-        worst_categories=selectors.worst(
-            selectors.table(month=month, dimension=Dimension.CATEGORY, rules=rules), "satisfaction_rate"
+        worst_categories=selectors.jurisdiction_worst(
+            user=request.user, month=month, dimension=Dimension.CATEGORY, rules=rules
         ),
-        worst_regions=selectors.worst(
-            selectors.table(month=month, dimension=Dimension.REGION, rules=rules, keys=region_ids),
-            "satisfaction_rate",
+        worst_regions=selectors.worst_rows(
+            month=month,
+            dimension=Dimension.REGION,
+            rules=rules,
+            keys=None if selectors.sees_everything(request.user) else region_ids,
         ),
         overdue=sorted(
             (u for u in units if u["figures"]["overdue"].value), key=lambda u: -u["figures"]["overdue"].value
@@ -130,6 +133,7 @@ def unit_page(request, pk):
     month = _month(request)
     context = {
         "unit": unit,
+        "can_report": selectors.can_report(request.user),
         "month": month,
         "months": selectors.months_with_data(),
         "definitions": _definitions(),
@@ -154,11 +158,10 @@ def unit_page(request, pk):
             "accountability",
             "score",
         )
-        officials = [
-            o
-            for o in selectors.table(month=month, dimension=Dimension.OFFICIAL, rules=rules)
-            if o["key"] in selectors.official_ids_of(unit)
-        ]
+        official_ids = selectors.official_ids_of(unit)
+        if not selectors.can_see_officials(request.user, unit):
+            official_ids &= {request.user.pk}
+        officials = selectors.table(month=month, dimension=Dimension.OFFICIAL, rules=rules, keys=official_ids)
         conduct = selectors.conduct_summary(official_ids=[o["key"] for o in officials])
         for o in officials:
             o["conduct"] = conduct.get(o["key"])
@@ -205,12 +208,13 @@ def demands(request):
     """The demands behind one figure, as far as the user may see them."""
     month, dimension, key, metric, part = _drill_args(request)
     if month is None:
-        cases = []
+        ids = []
     else:
-        cases = selectors.demands_behind_for_staff(
+        ids = selectors.demands_behind_for_staff(
             user=request.user, month=month, dimension=dimension, key=key, metric=metric, part=part
         )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.staff_cases(list(page.object_list))
     context = {
         "page": page,
         "month": month,
@@ -252,9 +256,12 @@ def rankings(request):
 
 
 def _rankings_context():
+    from massline.cases.choices import ExclusionCategory
+
     from .models import Ranking, RuleSet
 
     return {
+        "exclusion_categories": ExclusionCategory.choices,
         "rankings": Ranking.objects.select_related("published_by").order_by("-month"),
         "rule_sets": RuleSet.objects.order_by("-valid_from"),
         "months": selectors.months_with_data(),
@@ -275,6 +282,7 @@ def rules_create(request):
             visits=request.POST.get("visits", ""),
             group_bounds=request.POST.get("group_bounds", ""),
             bottom_n=request.POST.get("bottom_n", "3") or "3",
+            exclusions=request.POST.getlist("exclusions"),
             note=request.POST.get("note", ""),
             by=request.user,
         )
@@ -323,12 +331,13 @@ def public_demands(request):
     """The demands behind a public figure, masked (public summary only where the citizen allowed it)."""
     month, dimension, key, metric, part = _drill_args(request)
     if month is None or selectors.ranking_for(month, published_only=True) is None:
-        cases = []
+        ids = []
     else:
-        cases = selectors.demands_behind_for_public(
+        ids = selectors.demands_behind_for_public(
             month=month, dimension=dimension, key=key, metric=metric, part=part
         )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.public_cases(list(page.object_list))
     context = {
         "page": page,
         "month": month,

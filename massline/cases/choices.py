@@ -168,6 +168,16 @@ class AccountabilityDecision(models.TextChoices):
     REFERRED = "referred", _("Referred for discipline (问责)")
 
 
+class ExclusionCategory(models.TextChoices):
+    """Why a demand should not count in appraisal (终结办理件 and 不合理诉求); the appraisal rules of a period
+    choose which of these an approved review takes out of the figures."""
+
+    LITIGATION = "litigation", _("In litigation, arbitration or administrative review (涉诉涉法)")
+    PETITION_CONCLUDED = "petition_concluded", _("Petition already concluded (信访已终结)")
+    OUTSIDE_POLICY = "outside_policy", _("Outside current law and policy (超出政策范围)")
+    UNREASONABLE = "unreasonable", _("Other unreasonable demand (不合理诉求)")
+
+
 class ExclusionDecision(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved: excluded from appraisal")

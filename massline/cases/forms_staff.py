@@ -7,7 +7,14 @@ from massline.deadlines.choices import PauseReason
 from massline.org.choices import UnitKind
 from massline.org.models import Unit
 
-from .choices import AccountabilityDecision, CaseStatus, ReturnReason, Satisfaction, Urgency
+from .choices import (
+    AccountabilityDecision,
+    CaseStatus,
+    ExclusionCategory,
+    ReturnReason,
+    Satisfaction,
+    Urgency,
+)
 from .models import Case, Category
 
 NOTE_ROWS = 3
@@ -198,6 +205,7 @@ class MergeForm(forms.Form):
 
 
 class ExclusionRequestForm(forms.Form):
+    category = forms.ChoiceField(label=_("Exclusion category"), choices=ExclusionCategory.choices)
     reason = _note(_("Why this demand should not count in appraisal"))
 
 

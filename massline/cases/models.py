@@ -26,6 +26,7 @@ from .choices import (
     Channel,
     EscalationLevel,
     EventKind,
+    ExclusionCategory,
     ExclusionDecision,
     ExtensionStatus,
     NotificationKind,
@@ -644,6 +645,12 @@ class ExclusionReview(DecidedMixin, models.Model):
 
     case = models.ForeignKey(
         Case, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="exclusion_reviews"
+    )
+    category = models.CharField(
+        _("exclusion category"),
+        max_length=30,
+        choices=ExclusionCategory.choices,
+        default=ExclusionCategory.UNREASONABLE,
     )
     reason = models.CharField(_("reason"), max_length=1000)
     requested_by = models.ForeignKey(

@@ -371,7 +371,7 @@ def _run(name, request, case, data):
         merge.case_merge(lead=case, members=data["members"], by=user, note=data["note"])
         return _("Merged into this demand's handling thread.")
     if name == "exclusion_request":
-        visit.exclusion_request(case=case, reason=data["reason"], by=user)
+        visit.exclusion_request(case=case, category=data["category"], reason=data["reason"], by=user)
         return _("Exclusion review requested: a supervisor decides.")
     if name == "exclusion_decide":
         review = ExclusionReview.objects.filter(case=case, decision=ExclusionDecision.REQUESTED).first()

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..exports import display
 
@@ -22,6 +23,8 @@ def pct(value):
 def drill(link, dimension, key, month, metric):
     """The address of the demands behind a figure; `link` "public" for the masked public list."""
     name = "appraisal:demands" if link == "public" else "appraisal_staff:demands"
+    # The volume (demands counted) is what the score is computed over: the same list.
+    metric = "score" if metric in ("volume", "received") else metric
     return reverse(name) + f"?month={month:%Y-%m}&dimension={dimension}&key={key}&metric={metric}"
 
 
@@ -31,3 +34,24 @@ def definition_of(definitions, key):
         if item["key"] == key:
             return item["definition"]
     return ""
+
+
+@register.filter
+def label_of(definitions, key):
+    """A figure's translated label (the adjustments name the figure they correct)."""
+    for item in definitions:
+        if item["key"] == key:
+            return item["label"]
+    return _("Demands counted") if key == "volume" else key
+
+
+@register.simple_tag
+def adjusted(value, key):
+    """A published or corrected ranking value as the ranking shows it: a rate in percent, else a number."""
+    if value is None:
+        return "—"
+    if key in ("volume",):
+        return str(int(value))
+    if key == "score":
+        return f"{value:.1f}"
+    return f"{100 * value:.1f} %"

@@ -4,7 +4,8 @@ Public: the published rankings, the masked demands behind them, the open data an
 rating (the tracking code is the key) are for everyone. Staff: officials only (anonymous visitors get the
 login page, accounts without a role 403). The leadership dashboard, the rankings page and the monthly
 report are for the leadership roles (supervisors, analysts, administrators, discipline inspectors,
-dispatchers); other officials are sent from the dashboard to their own unit's page, which is open to the
+dispatchers), the report also for unit heads (each gets their own jurisdiction's); other officials
+are sent from the dashboard to their own unit's page, which is open to the
 officials whose scope covers the unit (404 outside it). Computing rankings and setting the rules is for
 supervisors and administrators only (403 for the others).
 """
@@ -13,9 +14,13 @@ from massline.lib.access_policy import EVERYONE, OFFICIALS, Rule
 
 LEADERS = frozenset({"dispatcher", "supervisor", "inspector", "admin_user"})
 RULE_SETTERS = frozenset({"supervisor", "admin_user"})
-# Unit A's page: unit A's officials and those whose scope covers unit A. The dispatcher's scope is the
-# centre (a unit), not a region: other units' pages are 404 for them, as for officer_b.
-UNIT_A_READERS = frozenset({"officer_a", "unit_head_a", "supervisor", "inspector", "admin_user"})
+# Unit A's page: unit A's officials and those whose scope covers unit A; the centre's dispatcher answers
+# for every unit serving the regions the centre serves (the county), so unit A's page is theirs too.
+UNIT_A_READERS = frozenset(
+    {"officer_a", "unit_head_a", "dispatcher", "supervisor", "inspector", "admin_user"}
+)
+# The monthly report: the leadership roles and unit heads, each for their own jurisdiction.
+REPORT_READERS = LEADERS | {"unit_head_a"}
 MONTH = "2026-03"
 
 RULES = {
@@ -46,7 +51,7 @@ RULES = {
             "group_bounds": "5,2",
         },
     ),
-    "appraisal_staff:report": Rule(LEADERS, kwargs={"month": MONTH, "fmt": "xlsx"}),
+    "appraisal_staff:report": Rule(REPORT_READERS, kwargs={"month": MONTH, "fmt": "xlsx"}),
 }
 
 

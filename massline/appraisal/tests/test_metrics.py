@@ -25,7 +25,7 @@ def figures(known_month):
 
 def test_volumes_count_excluded_and_merged_demands_apart(known_month):
     appraisal_refresh(now=NOW)
-    counts = counts_of(DemandFact.objects.all())
+    counts = counts_of(DemandFact.objects.all(), RULES)
     assert (counts["received"], counts["counted"], counts["excluded"], counts["merged"]) == (10, 9, 1, 1)
 
 
@@ -51,7 +51,7 @@ def test_resolution_and_satisfaction_count_valid_visits_only(figures):
 
 def test_phone_visits_only_rule_changes_the_denominator(known_month):
     appraisal_refresh(now=NOW)
-    counts = counts_of(DemandFact.objects.all())
+    counts = counts_of(DemandFact.objects.all(), RULES)
     phone = metrics.compute(counts, metrics.Rules(visits=VisitsCounted.PHONE, basic_factor=0.9))
     assert (phone["resolution_rate"].numerator, phone["resolution_rate"].denominator) == (2, 2)
     assert phone["satisfaction_rate"].value == pytest.approx((1 + 0.9) / 2)
@@ -59,7 +59,7 @@ def test_phone_visits_only_rule_changes_the_denominator(known_month):
 
 def test_basic_factor_comes_from_the_rules(known_month):
     appraisal_refresh(now=NOW)
-    counts = counts_of(DemandFact.objects.all())
+    counts = counts_of(DemandFact.objects.all(), RULES)
     full = metrics.compute(counts, metrics.Rules(basic_factor=1.0))
     assert full["satisfaction_rate"].value == pytest.approx(4 / 5)
 

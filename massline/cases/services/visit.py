@@ -25,6 +25,7 @@ from ..choices import (
     CaseStatus,
     ClockStage,
     EventKind,
+    ExclusionCategory,
     ExclusionDecision,
     NotificationKind,
     Satisfaction,
@@ -196,12 +197,16 @@ def case_auto_close_unrated(*, now=None):
 # --- exclusion from appraisal ------------------------------------------------------------------------
 
 
-def exclusion_request(*, case, reason, by, at=None):
-    """Ask that an unreasonable demand not count in appraisal; a supervisor decides (甄别申请)."""
+def exclusion_request(*, case, reason, by, category=ExclusionCategory.UNREASONABLE, at=None):
+    """Ask that an unreasonable demand not count in appraisal, under one of the exclusion categories
+    (终结办理件: litigation, concluded petition, outside policy; or another unreasonable demand); a
+    supervisor decides (甄别申请). The appraisal rules of the period choose which categories exclude."""
     at = at or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Explain why this demand should not count in appraisal."), code="reason_required")
+    if category not in ExclusionCategory.values:
+        raise DomainError(_("Choose the exclusion category."), code="category_required")
     scope = user_scope(by) if by else None
     units = [u for u in (case.lead_unit, case.first_unit) if u is not None]
     if not (scope and scope.has_role(Role.DISPATCHER)) and not any(is_unit_member(by, u) for u in units):
@@ -214,14 +219,16 @@ def exclusion_request(*, case, reason, by, at=None):
             raise InvalidTransition(
                 _("An exclusion review of this demand is already waiting for a supervisor.")
             )
-        review = ExclusionReview.objects.create(case=current, reason=reason, requested_by=by, requested_at=at)
+        review = ExclusionReview.objects.create(
+            case=current, category=category, reason=reason, requested_by=by, requested_at=at
+        )
         case_apply(
             case=current,
             by=by,
             event_kind=EventKind.EXCLUSION,
             at=at,
             internal_note=reason,
-            data={"review": review.pk, "decision": ExclusionDecision.REQUESTED},
+            data={"review": review.pk, "decision": ExclusionDecision.REQUESTED, "category": category},
         )
     _copy_back(current, case)
     return review
@@ -254,6 +261,6 @@ def exclusion_decide(*, review, approve, note, by, at=None):
             fields={"excluded_from_appraisal": bool(approve)},
             at=at,
             internal_note=note,
-            data={"review": review.pk, "decision": review.decision},
+            data={"review": review.pk, "decision": review.decision, "category": review.category},
         )
     return review

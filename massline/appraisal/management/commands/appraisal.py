@@ -46,7 +46,8 @@ class Command(BaseCommand):
             f"rejected {result['rows_rejected'] or 0}"
         )
         self.stdout.write(
-            f"{'department':<12} {'rows':>7} {'Massline':>9} {'city':>9} {'no target':>9} {'differ':>7}"
+            f"{'department':<12} {'rows':>7} {'Massline':>9} {'city':>9} {'no target':>9} {'open':>7} "
+            f"{'differ':>7}"
         )
         for d in result["departments"]:
             self.stdout.write(
