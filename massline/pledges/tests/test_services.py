@@ -514,6 +514,45 @@ def test_rating_is_once_per_resident_or_code_and_feeds_appraisal(
     assert figures.satisfaction_share == 0.5
 
 
+def test_the_units_rating_reaches_appraisal_through_the_seam(
+    in_delivery, officer_a, resident, make_resident, programme, org, client_for
+):
+    from django.urls import reverse
+
+    from massline.cases import seams
+
+    projects, (water, school, *_rest) = in_delivery
+    services.update_post(project=projects[water.pk], by=officer_a, text="通水", status=ProjectStatus.DONE)
+    advance_to(programme, Phase.RATING, officer_a)
+    services.rating_cast(project=projects[water.pk], satisfaction=Satisfaction.SATISFIED, by=resident)
+    services.rating_cast(project=projects[water.pk], satisfaction=Satisfaction.BASIC, by=make_resident())
+    services.rating_cast(project=projects[school.pk], satisfaction=Satisfaction.UNSATISFIED, by=resident)
+    assert selectors.FIGURE_SOURCE in seams.further_figures(public=True)
+    [figure] = selectors.FIGURE_SOURCE.read(year=YEAR)
+    # two of three ratings satisfied or basically; two projects, one delivered, none carried over
+    assert (figure.unit_id, figure.numerator, figure.denominator, figure.counts) == (
+        org.unit_a.pk,
+        2,
+        3,
+        (2, 1, 0),
+    )
+    assert selectors.FIGURE_SOURCE.read(year=YEAR + 1) == []
+    for client, url in (
+        (client_for("officer_a"), reverse("appraisal_staff:unit", args=[org.unit_a.pk])),
+        (client_for("supervisor"), reverse("appraisal_staff:dashboard")),
+        (client_for("anonymous"), reverse("appraisal:index")),
+    ):
+        body = client.get(f"{url}?month={YEAR}-12", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        part = body[body.index('data-testid="further-pledges"') :]
+        part = part[: part.index("</section>")]
+        # 2 of 3: 66.7 % with the Wilson 95 % interval [20.8 %, 93.9 %]
+        assert f"Practical projects rated by the people, {YEAR}" in part
+        assert "66.7 %" in part and "20.8 %" in part and "93.9 %" in part
+        assert (
+            '<td class="num">3</td><td class="num">2</td><td class="num">1</td><td class="num">0</td>' in part
+        )
+
+
 def test_the_year_closes_only_when_unfinished_projects_are_carried_over(
     in_delivery, officer_a, programme, make_programme
 ):
