@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from massline.cases.models import AccountabilityRecord
+from massline.deadlines.calendar import provisional_between
 from massline.deadlines.models import Clock
 from massline.org.models import Citizen, Unit
 
@@ -224,6 +225,12 @@ class DisclosureRequest(models.Model):
 
     def is_overdue(self, at):
         return self.status != RequestStatus.LAPSED and self.clock.is_overdue(at)
+
+    @property
+    def due_provisional(self):
+        """True if the answer's due time rests on a year whose holiday notice is not entered yet: counted on
+        the statutory holidays, recomputed when the notice is entered (deadlines)."""
+        return provisional_between(self.clock.start, self.clock.due_at)
 
 
 def _document_path(instance, filename):

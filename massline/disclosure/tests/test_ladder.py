@@ -204,7 +204,7 @@ def test_the_supervision_list_and_the_decision_form(make_request, staff, client_
     assert request.tracking_code not in client_for(staff["officer_b"]).get(url).content.decode()
     detail = reverse("disclosure_staff:detail", args=[request.pk])
     page = client_for(staff["supervisor"]).get(detail, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert 'id="step-accountability"' in page and "督办" in page
+    assert 'id="step-accountability"' in page and "督办记录" in page and "对该机关作出问责决定" in page
     step = reverse("disclosure_staff:step", args=[request.pk, "accountability"])
     data = {"accountability-decision": "criticised", "accountability-note": "Late."}
     assert client_for(staff["officer_a"]).post(step, data).status_code == 403
@@ -271,3 +271,15 @@ def test_the_agencys_on_time_share_reaches_appraisal(make_request, staff, org, c
     assert "80.0 %" in part and "37.6 %" in part and "96.4 %" in part
     public = client_for("anonymous").get(reverse("appraisal:index") + "?month=2026-06").content.decode()
     assert 'data-testid="further-disclosure"' in public
+
+
+def test_a_due_time_in_a_year_without_its_holiday_notice_is_shown_provisional(make_request, client):
+    # The tests know 2026 and 2027; a request of 15 Dec 2027 runs into 2028, counted on the statutory
+    # holidays until 2028's notice is entered.
+    reverse("disclosure:statistics")
+    known = submit(make_request, local(2027, 11, 1, 10))
+    later = submit(make_request, local(2027, 12, 15, 10))
+    assert not known.due_provisional and later.due_provisional
+    with freeze_time(local(2027, 12, 15, 11)):
+        page = client.get(reverse("disclosure:track", args=[later.tracking_code]), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-testid="due-provisional"' in page.content.decode()
