@@ -895,7 +895,7 @@ def disclosure_tick(*, now=None):
 def request_accountability_decide(*, request, decision, note, by, at=None):
     """The supervisor decides on the agency's accountability for a request that climbed the whole ladder:
     excused, reminder, criticism or referral. The decision opens the accountability record in cases
-    (`accountability_record_open`, kind "replied late"), which the unit's appraisal counts."""
+    (`accountability_record_open`, kind "replied late", no demand) among the unit's records."""
     note = _text(note, field="note", label=_("the reason for the decision"), limit=1000)
     if decision not in AccountabilityDecision.values or decision == AccountabilityDecision.PENDING:
         raise RequestRefused(_("Choose a decision for the record."), field="decision")
