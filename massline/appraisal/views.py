@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from massline.lib.errors import DomainError
 from massline.org.access import official_required
 
-from . import map_data, metrics, selectors, services
+from . import further, map_data, metrics, selectors, services
 from .choices import Dimension
 
 PAGE_SIZE = 50
@@ -30,6 +31,11 @@ TREND_METRICS = (
 def _month(request):
     default = selectors.latest_month()
     return selectors.parse_month(request.GET.get("month", ""), default)
+
+
+def _year(month):
+    """The year whose other apps' figures a page shows: the month's, or this one."""
+    return month.year if month is not None else timezone.localdate().year
 
 
 def _chart(trend, *, url_for):
@@ -68,8 +74,12 @@ def _public_link(dimension, key):
     return url_for
 
 
-def _definitions():
-    return [{"key": k, "label": label, "definition": d} for k, label, d in metrics.definitions()]
+def _definitions(public=False):
+    """Every figure's one-sentence definition: appraisal's own, then those of the other apps' figures."""
+    return [
+        {"key": k, "label": label, "definition": d}
+        for k, label, d in [*metrics.definitions(), *further.definitions(public=public)]
+    ]
 
 
 @official_required
@@ -82,11 +92,16 @@ def dashboard(request):
             return redirect("appraisal_staff:unit", pk=units[0])
         raise PermissionDenied(_("The appraisal dashboard is for supervisors, analysts and leaders."))
     month = _month(request)
-    context = {"month": month, "months": selectors.months_with_data(), "definitions": _definitions()}
+    unit_ids = selectors.visible_unit_ids(request.user)
+    context = {
+        "month": month,
+        "months": selectors.months_with_data(),
+        "definitions": _definitions(),
+        "further": further.tables(year=_year(month), unit_ids=unit_ids),
+    }
     if month is None:
         return render(request, "appraisal/staff/dashboard.html", context)
     rules = services.rules_for(month)
-    unit_ids = selectors.visible_unit_ids(request.user)
     region_ids = selectors.visible_region_ids(request.user)
     ranking = selectors.ranking_for(month)
     rows = selectors.ranking_rows(ranking) if ranking else selectors.preview_rows(month)
@@ -137,6 +152,7 @@ def unit_page(request, pk):
         "month": month,
         "months": selectors.months_with_data(),
         "definitions": _definitions(),
+        "further": further.tables(year=_year(month), unit_ids={unit.pk}),
     }
     if month is not None:
         rules = services.rules_for(month)
@@ -304,7 +320,13 @@ def public_index(request):
     published = list(selectors.published_rankings())
     month = selectors.parse_month(request.GET.get("month", ""), published[0].month if published else None)
     ranking = selectors.ranking_for(month, published_only=True) if month else None
-    context = {"published": published, "month": month, "ranking": ranking, "definitions": _definitions()}
+    context = {
+        "published": published,
+        "month": month,
+        "ranking": ranking,
+        "definitions": _definitions(public=True),
+        "further": further.tables(year=_year(month), public=True),
+    }
     if ranking is not None:
         rules = metrics.Rules.from_dict(ranking.rules_applied)
         rows = selectors.ranking_rows(ranking, published_only=True)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AnswerDocument, DisclosureRequest
+from .models import AnswerDocument, DisclosureRequest, Escalation, ReportReminder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,7 +28,26 @@ class AnswerDocumentInline(admin.TabularInline):
 
 @admin.register(DisclosureRequest)
 class DisclosureRequestAdmin(ReadOnlyAdmin):
-    list_display = ["tracking_code", "unit", "status", "received_at", "answer_type", "on_time"]
-    list_filter = ["status", "answer_type", "unit"]
+    list_display = [
+        "tracking_code",
+        "unit",
+        "status",
+        "received_at",
+        "answer_type",
+        "on_time",
+        "escalation_level",
+    ]
+    list_filter = ["status", "answer_type", "escalation_level", "unit"]
     search_fields = ["tracking_code", "description"]
     inlines = [AnswerDocumentInline]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    list_display = ["request", "level", "due_at", "at"]
+    list_filter = ["level"]
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ReadOnlyAdmin):
+    list_display = ["year", "sent_at", "agencies"]

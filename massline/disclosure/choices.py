@@ -64,3 +64,13 @@ class Remedy(models.TextChoices):
     NONE = "none", _("none yet")
     RECONSIDERATION = "reconsideration", _("administrative reconsideration")
     LITIGATION = "litigation", _("administrative litigation")
+
+
+class EscalationLevel(models.IntegerChoices):
+    """The rungs an overdue request climbs, as demands do (督办): one step of working days apart."""
+
+    NONE = 0, _("None")
+    REMINDED = 1, _("Overdue: reminder sent to the handlers")
+    WARNED = 2, _("Warning sent to the head of the agency")
+    LISTED = 3, _("Listed for the supervisor")
+    ACCOUNTABLE = 4, _("Awaiting the supervisor's accountability decision")

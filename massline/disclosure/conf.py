@@ -4,6 +4,8 @@ Override any of them in settings (e.g. MASSLINE_DISCLOSURE_ANSWER_WORKING_DAYS =
 sets a shorter limit); the value is read when used, so tests may change it with `override_settings`.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 
 DEFAULTS = {
@@ -19,6 +21,13 @@ DEFAULTS = {
     "MASSLINE_DISCLOSURE_CONSULTATION_WORKING_DAYS": 15,
     # Share of the answering time after which the unit is warned.
     "MASSLINE_DISCLOSURE_WARNING_SHARE": 0.75,
+    # Working hours between two rungs of the overdue ladder (reminder at the due time, then the unit head,
+    # the supervisor, the accountability decision), as MASSLINE_ESCALATION_STEP_HOURS is for demands;
+    # 7 is one working day of the default calendar (09:00-12:00, 13:30-17:30).
+    "MASSLINE_DISCLOSURE_ESCALATION_STEP_WORKING_HOURS": 7.0,
+    # The annual report of a year is due by 31 January of the next (第四十九条); its officers are reminded
+    # on the first working day of January from this hour (local time), once a year.
+    "MASSLINE_DISCLOSURE_REPORT_REMINDER_HOUR": 9,
     # Statistics: a share is published only over at least this many requests.
     "MASSLINE_DISCLOSURE_MIN_COUNT": 5,
     # Public requests per client address per hour.
@@ -75,3 +84,11 @@ def fee_bands():
 
 def clarification_ask_working_days():
     return int(get("MASSLINE_DISCLOSURE_CLARIFICATION_ASK_WORKING_DAYS"))
+
+
+def escalation_step():
+    return timedelta(hours=float(get("MASSLINE_DISCLOSURE_ESCALATION_STEP_WORKING_HOURS")))
+
+
+def report_reminder_hour():
+    return int(get("MASSLINE_DISCLOSURE_REPORT_REMINDER_HOUR"))

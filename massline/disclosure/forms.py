@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from massline.cases.choices import CaseType
+from massline.cases.choices import AccountabilityDecision, CaseType
 from massline.org.models import Unit
 
 from .choices import AnswerType, ApplicantKind, DeliveryForm, LegalGround, Remedy
@@ -121,6 +121,21 @@ class AnswerForm(forms.Form):
 class WithholdForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for keeping it off the register"), required=False, max_length=500
+    )
+
+
+class AccountabilityForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", "—")]
+        + [c for c in AccountabilityDecision.choices if c[0] != AccountabilityDecision.PENDING],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Reason for the decision"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from massline.cases.models import AccountabilityRecord
+from massline.deadlines.calendar import provisional_between
 from massline.deadlines.models import Clock
 from massline.org.models import Citizen, Unit
 
@@ -20,6 +22,7 @@ from .choices import (
     AnswerType,
     ApplicantKind,
     DeliveryForm,
+    EscalationLevel,
     LegalGround,
     Remedy,
     RequestStatus,
@@ -174,6 +177,19 @@ class DisclosureRequest(models.Model):
 
     warned_at = models.DateTimeField(_("warned"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
+    # The overdue ladder (督办) as for demands; the last rung waits for the supervisor, whose decision
+    # opens the accountability record in cases (责任追究).
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    accountability_record = models.ForeignKey(
+        AccountabilityRecord,
+        verbose_name=_("accountability record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -210,6 +226,12 @@ class DisclosureRequest(models.Model):
     def is_overdue(self, at):
         return self.status != RequestStatus.LAPSED and self.clock.is_overdue(at)
 
+    @property
+    def due_provisional(self):
+        """True if the answer's due time rests on a year whose holiday notice is not entered yet: counted on
+        the statutory holidays, recomputed when the notice is entered (deadlines)."""
+        return provisional_between(self.clock.start, self.clock.due_at)
+
 
 def _document_path(instance, filename):
     return f"disclosure/{instance.request.tracking_code}/{secrets.token_hex(8)}-{filename[-80:]}"
@@ -232,3 +254,41 @@ class AnswerDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Escalation(models.Model):
+    """One rung of the overdue ladder a request reached: once per request and level (a constraint)."""
+
+    request = models.ForeignKey(
+        DisclosureRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="escalations"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=EscalationLevel.choices)
+    due_at = models.DateTimeField(_("was due"))
+    at = models.DateTimeField(_("escalated"))
+
+    class Meta:
+        ordering = ["request", "level"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "level"], name="disclosure_escalation_once")
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} {self.level}"
+
+
+class ReportReminder(models.Model):
+    """The January reminder that a year's annual report is due: sent once per year (a unique year)."""
+
+    year = models.PositiveIntegerField(_("report year"), unique=True)
+    sent_at = models.DateTimeField(_("sent"))
+    agencies = models.PositiveIntegerField(_("agencies reminded"), default=0)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual report reminder")
+        verbose_name_plural = _("annual report reminders")
+
+    def __str__(self):
+        return str(self.year)

@@ -7,17 +7,21 @@ from django.http import Http404
 from massline.lib.masking import mask_name
 from massline.org.selectors import user_scope
 
-from .choices import RequestStatus
+from .choices import EscalationLevel, RequestStatus
 from .models import DisclosureRequest
 
 _RELATED = ("unit", "clock", "clarification_clock", "consultation_clock", "applicant", "other_agency")
 
 
-def requests_for_staff(*, user, status=""):
+def requests_for_staff(*, user, status="", listed=False):
+    """The requests of the agencies in the user's scope; `listed`: only those the overdue ladder listed
+    for the supervisor (督办), longest overdue first."""
     scope = user_scope(user)
     rows = DisclosureRequest.objects.filter(scope.units_q("unit__")).select_related(*_RELATED)
     if status:
         rows = rows.filter(status=status)
+    if listed:
+        return rows.filter(escalation_level__gte=EscalationLevel.LISTED).order_by("clock__due_at")
     return rows.order_by("status", "clock__due_at")
 
 

@@ -10,12 +10,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massline.audit.services import audit_record
-from massline.cases.choices import CaseType, Channel
+from massline.cases.choices import AccountabilityDecision, AccountabilityKind, CaseType, Channel
+from massline.cases.services.accountability import accountability_record_open
 from massline.cases.services.intake import case_submit
 from massline.deadlines import calendar as cal
 from massline.deadlines.choices import ClockState, PauseReason, TimeUnit
@@ -23,23 +25,24 @@ from massline.deadlines.selectors import clock_share_used
 from massline.deadlines.services import clock_extend, clock_pause, clock_resume, clock_start, clock_stop
 from massline.lib.errors import DomainError, PermissionDenied
 from massline.lib.uploads import check_upload
-from massline.org.choices import Role
+from massline.org.choices import Role, UnitKind
 from massline.org.models import Citizen, Membership
 from massline.org.selectors import user_scope
 from massline.org.services import citizen_create
 
-from . import conf
+from . import conf, stats
 from .choices import (
     GROUND_ANSWERS,
     AnswerType,
     ApplicantKind,
     DeliveryForm,
+    EscalationLevel,
     LegalGround,
     Remedy,
     RequestStatus,
 )
 from .messages import message_queue
-from .models import AnswerDocument, DisclosureRequest
+from .models import AnswerDocument, DisclosureRequest, Escalation, ReportReminder
 
 DESCRIPTION_MAX = 5000
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -727,48 +730,151 @@ def request_mark_unsatisfied(*, request, note, remedy=Remedy.NONE, by=None, at=N
     return request
 
 
-# --- the worker -------------------------------------------------------------------------------------
+# --- the worker: warnings and the overdue ladder (督办) ---------------------------------------------------
 
 
 def _staff(unit, roles):
-    return [m.user for m in Membership.objects.filter(unit=unit, role__in=roles).select_related("user")]
+    return [
+        m.user
+        for m in Membership.objects.filter(unit=unit, role__in=roles, user__is_active=True).select_related(
+            "user"
+        )
+    ]
 
 
-def _tell_staff(request, roles, subject, key):
-    for user in _staff(request.unit, roles):
+def supervisors_of(unit):
+    """The supervisors whose region covers a region the agency serves (or lies above it)."""
+    paths = list(unit.regions.values_list("path", flat=True))
+    return list(
+        {
+            m.user
+            for m in Membership.objects.filter(
+                role=Role.SUPERVISOR, user__is_active=True, region__isnull=False
+            ).select_related("user", "region")
+            if any(path.startswith(m.region.path) for path in paths)
+        }
+    )
+
+
+def can_supervise(user, unit):
+    """A supervisor over a region the agency serves decides the accountability of an overdue request."""
+    return user is not None and user.is_authenticated and user in supervisors_of(unit)
+
+
+def _tell(users, *, subject, key, about, text=None):
+    """E-mail each official once through the outbox; `key` + the official makes the message's idempotency
+    key, so a message is never queued twice."""
+    for user in {u.pk: u for u in users if u.email}.values():
         message_queue(
             channel="email",
             to=user.email,
             subject=subject,
-            text=subject,
-            key=f"disclosure:{request.tracking_code}:{key}:{user.pk}",
-            about=request.tracking_code,
+            text=text or subject,
+            key=f"{key}:{user.pk}",
+            about=about,
         )
 
 
-def disclosure_tick(*, now=None):
-    """Warn the handlers at the warning share, mark overdue requests for the unit head (督办), lapse requests
-    whose clarification time ran out. Each row is claimed with a conditional update, so two workers
-    never act twice. Returns how many of each."""
-    now = now or timezone.now()
-    done = {"warned": 0, "overdue": 0, "lapsed": 0}
-    running = DisclosureRequest.objects.filter(status=RequestStatus.RECEIVED).select_related("clock", "unit")
-    for request in running.filter(overdue_at__isnull=True, clock__due_at__lt=now):
+def _tell_staff(request, roles, subject, key):
+    _tell(
+        _staff(request.unit, roles),
+        subject=subject,
+        key=f"disclosure:{request.tracking_code}:{key}",
+        about=request.tracking_code,
+    )
+
+
+def rung_time(due, level):
+    """When an overdue request reaches rung `level`: the first at the due time, each next one
+    MASSLINE_DISCLOSURE_ESCALATION_STEP_WORKING_HOURS working hours later (one working day by default),
+    on the working calendar, as demands climb theirs."""
+    if level <= EscalationLevel.REMINDED:
+        return due
+    return cal.add_counted_time(due, conf.escalation_step() * (level - 1), TimeUnit.WORKING_HOURS)
+
+
+def _rung(request, level, due, now):
+    """Tell whoever rung `level` concerns and record it; the caller holds the claim on the row."""
+    values = {"code": request.tracking_code, "due": _fmt(due), "unit": request.unit.label}
+    if level == EscalationLevel.REMINDED:
+        audit_record(
+            action="disclosure.request.overdue",
+            obj=request,
+            changes={"escalation_level": [EscalationLevel.NONE, level]},
+            details={"level": level, "due_at": due},
+        )
+        _tell_staff(
+            request,
+            HANDLER_ROLES,
+            _("Reminder: disclosure request %(code)s is overdue (the answer was due at %(due)s)") % values,
+            "overdue",
+        )
+        return
+    if level == EscalationLevel.WARNED:
+        users = _staff(request.unit, (Role.UNIT_HEAD,))
+        subject = _("Warning: disclosure request %(code)s of %(unit)s is overdue since %(due)s") % values
+    elif level == EscalationLevel.LISTED:
+        users = supervisors_of(request.unit)
+        subject = (
+            _("Disclosure request %(code)s of %(unit)s is listed for supervision: due at %(due)s") % values
+        )
+    else:
+        users = supervisors_of(request.unit)
+        subject = (
+            _(
+                "Disclosure request %(code)s of %(unit)s is still unanswered since %(due)s: decide on "
+                "the agency's accountability"
+            )
+            % values
+        )
+    audit_record(
+        action="disclosure.request.escalate",
+        obj=request,
+        changes={"escalation_level": [level - 1, level]},
+        details={"level": level, "due_at": due},
+    )
+    _tell(
+        users,
+        subject=subject,
+        key=f"disclosure:{request.tracking_code}:rung{level}",
+        about=request.tracking_code,
+    )
+
+
+def _climb(request, now):
+    """Climb every rung whose time has passed (a worker that was down catches up), each claimed with a
+    conditional UPDATE and recorded once (a unique row), so two workers never act twice. Returns how many."""
+    due = request.clock.due_at
+    climbed = 0
+    level = request.escalation_level
+    while level < EscalationLevel.ACCOUNTABLE and now >= rung_time(due, level + 1):
         with transaction.atomic():
-            if DisclosureRequest.objects.filter(pk=request.pk, overdue_at__isnull=True).update(
-                overdue_at=now
-            ):
-                audit_record(
-                    action="disclosure.request.overdue", obj=request, details={"due_at": request.clock.due_at}
-                )
-                _tell_staff(
-                    request,
-                    HANDLER_ROLES,
-                    _("Disclosure request %(code)s is overdue") % {"code": request.tracking_code},
-                    "overdue",
-                )
-                done["overdue"] += 1
-    for request in running.filter(warned_at__isnull=True, overdue_at__isnull=True):
+            fields = {"escalation_level": level + 1}
+            if level + 1 == EscalationLevel.REMINDED:
+                fields["overdue_at"] = now
+            if not DisclosureRequest.objects.filter(pk=request.pk, escalation_level=level).update(**fields):
+                return climbed  # another worker climbed it
+            Escalation.objects.create(request=request, level=level + 1, due_at=due, at=now)
+            _rung(request, level + 1, due, now)
+        level += 1
+        climbed += 1
+    return climbed
+
+
+def disclosure_tick(*, now=None):
+    """Warn the handlers at the warning share; walk overdue requests up the ladder demands follow
+    (reminder to the handlers at the due time, then the unit head, the supervisor, the supervisor's
+    accountability decision); lapse requests whose clarification time ran out; remind the agencies in
+    January that last year's annual report is due. Returns how many of each."""
+    now = now or timezone.now()
+    done = {"warned": 0, "overdue": 0, "escalated": 0, "lapsed": 0, "report_reminders": 0}
+    running = DisclosureRequest.objects.filter(status=RequestStatus.RECEIVED).select_related("clock", "unit")
+    for request in running.filter(escalation_level__lt=EscalationLevel.ACCOUNTABLE, clock__due_at__lt=now):
+        was_overdue = request.escalation_level >= EscalationLevel.REMINDED
+        climbed = _climb(request, now)
+        done["overdue"] += int(bool(climbed) and not was_overdue)
+        done["escalated"] += climbed - int(bool(climbed) and not was_overdue)
+    for request in running.filter(warned_at__isnull=True, overdue_at__isnull=True, clock__due_at__gte=now):
         if clock_share_used(clock=request.clock, at=now) < conf.warning_share():
             continue
         with transaction.atomic():
@@ -793,4 +899,135 @@ def disclosure_tick(*, now=None):
             done["lapsed"] += 1
         except DomainError:
             continue  # another worker lapsed it first
+    done["report_reminders"] = report_reminder_send(now=now)
     return done
+
+
+# --- the supervisor's accountability decision (责任追究) -------------------------------------------------
+
+
+def request_accountability_decide(*, request, decision, note, by, at=None):
+    """The supervisor decides on the agency's accountability for a request that climbed the whole ladder:
+    excused, reminder, criticism or referral. The decision opens the accountability record in cases
+    (`accountability_record_open`, kind "replied late", no demand) among the unit's records."""
+    note = _text(note, field="note", label=_("the reason for the decision"), limit=1000)
+    if decision not in AccountabilityDecision.values or decision == AccountabilityDecision.PENDING:
+        raise RequestRefused(_("Choose a decision for the record."), field="decision")
+    at = _when(at)
+    with transaction.atomic():
+        locked = _lock(request)
+        if not can_supervise(by, locked.unit):
+            raise PermissionDenied(_("Only a supervisor over the agency decides on its accountability."))
+        if locked.accountability_record_id is not None:
+            raise DomainError(
+                _("The accountability of this request was already decided."), code="disclosure_decided"
+            )
+        if locked.escalation_level < EscalationLevel.ACCOUNTABLE:
+            raise DomainError(
+                _("This request has not climbed the whole overdue ladder: nothing to decide yet."),
+                code="disclosure_state",
+            )
+        record = accountability_record_open(
+            unit=locked.unit,
+            official=locked.answered_by,
+            kind=AccountabilityKind.LATE_REPLY,
+            description=_(
+                "Information disclosure request %(code)s was due at %(due)s and %(state)s (%(unit)s)."
+            )
+            % {
+                "code": locked.tracking_code,
+                "due": _fmt(locked.clock.due_at),
+                "state": _("was answered at %(at)s") % {"at": _fmt(locked.answered_at)}
+                if locked.answered_at
+                else _("was still unanswered at %(at)s") % {"at": _fmt(at)},
+                "unit": locked.unit.label,
+            },
+            decision=decision,
+            decision_note=note,
+            by=by,
+            at=at,
+        )
+        locked.accountability_record = record
+        locked.save(update_fields=["accountability_record"])
+        audit_record(
+            action="disclosure.request.accountability",
+            obj=locked,
+            actor=by,
+            details={"record": record.pk, "decision": decision, "note": note},
+        )
+    _copy_back(locked, request)
+    request.accountability_record = record
+    return request
+
+
+# --- the annual report's reminder (年度报告, 第四十九条) ---------------------------------------------------
+
+
+def _report_url(year):
+    return settings.MASSLINE_PUBLIC_URL.rstrip("/") + reverse("disclosure:statistics") + f"?year={year}"
+
+
+def report_reminder_send(*, now=None):
+    """In January, remind each agency's disclosure officers (its handlers and head) and the centre's head
+    that last year's annual report is due by 31 January, with the link that generates it. Sent once a
+    year: the first round on or after the first working day of January, from
+    MASSLINE_DISCLOSURE_REPORT_REMINDER_HOUR; a unique row per year decides between two workers.
+    Returns how many agencies were reminded (0 when nothing was due)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.month != 1 or local.hour < conf.report_reminder_hour() or not cal.is_workday(local.date()):
+        return 0
+    year = local.year - 1
+    if ReportReminder.objects.filter(year=year).exists():
+        return 0
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                reminder = ReportReminder.objects.create(year=year, sent_at=now)
+        except IntegrityError:
+            return 0  # another worker sent it
+        units = [f.unit for f in stats.unit_figures(year=year)]
+        due = stats.report_due(year)
+        values = {"year": year, "due": f"{due:%Y-%m-%d}", "url": _report_url(year)}
+        subject = _("The %(year)s annual report on information disclosure is due by %(due)s") % values
+        for unit in units:
+            _tell(
+                _staff(unit, HANDLER_ROLES),
+                subject=subject,
+                key=f"disclosure:report{year}:{unit.pk}",
+                about=f"report {year}",
+                text=_(
+                    "%(unit)s: the annual report on government information disclosure of %(year)s is due "
+                    "by %(due)s. Its tables are generated from the requests: %(url)s"
+                )
+                % {**values, "unit": unit.label},
+            )
+        centre = _staff_of_kind(UnitKind.CENTRE, (Role.UNIT_HEAD,))
+        _tell(
+            centre,
+            subject=subject,
+            key=f"disclosure:report{year}:centre",
+            about=f"report {year}",
+            text=_(
+                "The annual reports on government information disclosure of %(year)s are due by %(due)s; "
+                "%(count)s agencies received requests. The tables: %(url)s"
+            )
+            % {**values, "count": len(units)},
+        )
+        reminder.agencies = len(units)
+        reminder.save(update_fields=["agencies"])
+        audit_record(
+            action="disclosure.report.remind",
+            obj=reminder,
+            details={"year": year, "due": due, "agencies": [u.code for u in units]},
+        )
+    return len(units)
+
+
+def _staff_of_kind(kind, roles):
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            unit__kind=kind, unit__is_active=True, role__in=roles, user__is_active=True
+        ).select_related("user")
+    ]

@@ -15,8 +15,9 @@ from massline.org.access import official_required
 from massline.org.selectors import units_visible_to
 
 from . import selectors, services
-from .choices import RequestStatus
+from .choices import EscalationLevel, RequestStatus
 from .forms import (
+    AccountabilityForm,
     AnswerForm,
     ClarifyForm,
     ConsultEndForm,
@@ -37,6 +38,7 @@ FORMS = {
     "extend": ExtendForm,
     "answer": AnswerForm,
     "withhold": WithholdForm,
+    "accountability": AccountabilityForm,
 }
 
 
@@ -45,11 +47,19 @@ def staff_list(request):
     status = request.GET.get("status", "")
     if status not in RequestStatus.values:
         status = ""
-    rows = selectors.requests_for_staff(user=request.user, status=status)
+    listed = request.GET.get("listed") == "1"
+    rows = selectors.requests_for_staff(user=request.user, status=status, listed=listed)
     return render(
         request,
         "disclosure/staff/list.html",
-        {"rows": rows[:200], "now": timezone.now(), "statuses": RequestStatus.choices, "status": status},
+        {
+            "rows": rows[:200],
+            "now": timezone.now(),
+            "statuses": RequestStatus.choices,
+            "status": status,
+            "listed": listed,
+            "listed_count": selectors.requests_for_staff(user=request.user, listed=True).count(),
+        },
     )
 
 
@@ -84,6 +94,10 @@ def _detail(request, item, forms=None, status=200):
         now=timezone.now(),
         may_handle=services.can_handle(request.user, item.unit),
         may_extend=services.can_approve_extension(request.user, item.unit),
+        may_decide=item.escalation_level >= EscalationLevel.ACCOUNTABLE
+        and item.accountability_record_id is None
+        and services.can_supervise(request.user, item.unit),
+        escalations=item.escalations.all(),
         statuses=RequestStatus,
     )
     return render(request, "disclosure/staff/detail.html", context, status=status)
@@ -109,6 +123,10 @@ def _call(step, item, data, files, user):
         )
     if step == "withhold":
         return services.request_withhold(request=item, reason=data["reason"], by=user)
+    if step == "accountability":
+        return services.request_accountability_decide(
+            request=item, decision=data["decision"], note=data["note"], by=user
+        )
     earlier = None
     if data["earlier_request"]:
         earlier = DisclosureRequest.objects.filter(
@@ -141,6 +159,7 @@ DONE = {
     "extend": gettext_lazy("Extension approved."),
     "answer": gettext_lazy("Answer recorded."),
     "withhold": gettext_lazy("Withheld from the public register."),
+    "accountability": gettext_lazy("Decision recorded: the accountability record is opened."),
 }
 
 
@@ -153,7 +172,10 @@ def staff_step(request, pk, step):
     # Who may take the step is checked before its form: a reader in scope gets 403, not a form error.
     if step == "extend" and not services.can_approve_extension(request.user, item.unit):
         raise PermissionDenied(_("Only the head of the receiving agency may approve an extension."))
-    if not services.can_handle(request.user, item.unit):
+    if step == "accountability":
+        if not services.can_supervise(request.user, item.unit):
+            raise PermissionDenied(_("Only a supervisor over the agency decides on its accountability."))
+    elif not services.can_handle(request.user, item.unit):
         raise PermissionDenied(
             _("Only a handler or the head of the receiving agency may act on this request.")
         )

@@ -2,7 +2,8 @@
 
 Every figure is counted from the requests themselves; shares are published only over at least
 `MASSLINE_DISCLOSURE_MIN_COUNT` requests, with a Wilson 95 % confidence interval. The same rows feed the
-public statistics page, the annual report (PDF, XLSX) and appraisal (`unit_figures`).
+public statistics page, the annual report (PDF, XLSX) and appraisal (`FIGURE_SOURCE`, read through
+the seam massline.cases.seams, since appraisal never imports disclosure).
 """
 
 import math
@@ -13,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from massline.cases.seams import FigureSource, UnitFigure
 from massline.org.models import Unit
 
 from . import conf
@@ -214,3 +216,33 @@ def report_tables(*, year, units=None):
         (_("Answers by type"), outcome_header, outcomes),
         (_("Remedies and public shares"), remedy_header, remedies),
     ]
+
+
+def appraisal_figures(*, year):
+    """`unit_figures` as appraisal reads them through the seam: per agency, the requests answered on time
+    of those answered, and the requests received and still pending."""
+    return [
+        UnitFigure(
+            unit_id=f.unit.pk, numerator=f.on_time, denominator=f.answered, counts=(f.received, f.pending)
+        )
+        for f in unit_figures(year=year)
+    ]
+
+
+# What appraisal shows of disclosure (registered in DisclosureConfig.ready()); the statistics page
+# publishes the same shares under the same minimum count.
+FIGURE_SOURCE = FigureSource(
+    key="disclosure",
+    label=_("Information disclosure requests answered on time"),
+    share_label=_("Answered on time"),
+    denominator_label=_("Answered"),
+    definition=_(
+        "The unit's information disclosure requests received in the year: the share of the answered ones "
+        "answered within the statutory time (20 working days, one extension, clarification and "
+        "third-party consultation not counted), with its 95 % interval, shown over a minimum number of "
+        "answers as on the statistics page; beside it the requests received and those still pending."
+    ),
+    read=appraisal_figures,
+    count_labels=(_("Received"), _("Pending")),
+    min_count=conf.min_count,
+)

@@ -10,8 +10,11 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Practical projects")
 
     def ready(self):
+        from massline.cases import seams
         from massline.lib import worker
 
-        from . import conf, tasks
+        from . import conf, selectors, tasks
 
         worker.register("pledges", interval=conf.worker_interval(), run=tasks.pledges_round)
+        # Appraisal shows each unit's year-end rating of its projects (it never imports pledges).
+        seams.further_figures_register(selectors.FIGURE_SOURCE)

@@ -90,5 +90,10 @@ class Satisfaction(models.TextChoices):
 
 
 class EscalationLevel(models.TextChoices):
+    """The rungs a milestone climbs, as demands climb theirs (督办): warned before its due time, then once
+    overdue a reminder to the owner unit, a warning to its head, the listing for the supervisors."""
+
     WARNING = "warning", _("Warning: due soon")
-    OVERDUE = "overdue", _("Overdue: escalated to the supervisors")
+    OVERDUE = "overdue", _("Overdue: reminder to the owner unit")
+    HEAD = "head", _("Overdue: the unit head warned")
+    LISTED = "listed", _("Listed for the supervisors")

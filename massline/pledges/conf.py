@@ -4,11 +4,17 @@ Override any of them in settings (e.g. MASSLINE_PLEDGE_MILESTONE_WARN_SHARE = 0.
 when used, so tests may change it with `override_settings`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 
 DEFAULTS = {
     # A milestone is warned when this share of its working time is used (like demands' warnings).
     "MASSLINE_PLEDGE_MILESTONE_WARN_SHARE": 0.8,
+    # Working hours between the rungs of an overdue milestone's ladder (reminder at the due time, then the
+    # unit head, then the supervisors), as MASSLINE_ESCALATION_STEP_HOURS is for demands; 7 is one working
+    # day of the default calendar.
+    "MASSLINE_PLEDGE_ESCALATION_STEP_WORKING_HOURS": 7.0,
     # The default progress (%) of each delivery status (Decidim's "status with a progress").
     "MASSLINE_PLEDGE_STATUS_PROGRESS": {
         "not_started": 0,
@@ -47,6 +53,10 @@ def get(name):
 
 def milestone_warn_share():
     return float(get("MASSLINE_PLEDGE_MILESTONE_WARN_SHARE"))
+
+
+def escalation_step():
+    return dt.timedelta(hours=float(get("MASSLINE_PLEDGE_ESCALATION_STEP_WORKING_HOURS")))
 
 
 def status_progress(status):

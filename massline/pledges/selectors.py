@@ -9,8 +9,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from massline.cases.masking import mask_public
+from massline.cases.seams import FigureSource, UnitFigure
 from massline.cases.selectors_public import demand_counts_by_category
 from massline.org.choices import Role
 from massline.org.models import Membership
@@ -280,3 +282,34 @@ def pledge_figures(*, year, region=None):
             )
         )
     return figures
+
+
+def appraisal_figures(*, year):
+    """`pledge_figures` as appraisal reads them through the seam: per owner unit, the ratings that are
+    satisfied or basically satisfied of all its ratings, and its projects, delivered and carried over."""
+    return [
+        UnitFigure(
+            unit_id=f.unit.pk,
+            numerator=f.satisfied,
+            denominator=f.rated,
+            counts=(f.projects, f.done, f.carried_over),
+        )
+        for f in pledge_figures(year=year)
+    ]
+
+
+# What appraisal shows of the pledges (registered in PledgesConfig.ready()). Public: every rating is
+# published on the programme's page already.
+FIGURE_SOURCE = FigureSource(
+    key="pledges",
+    label=_("Practical projects rated by the people"),
+    share_label=_("Satisfied or basically satisfied"),
+    denominator_label=_("Ratings"),
+    definition=_(
+        "The people's year-end rating of the practical projects the unit owns in the year's programmes: "
+        "the share of ratings that are satisfied or basically satisfied, with its 95 % interval, beside "
+        "its projects, how many were delivered and how many were carried into next year."
+    ),
+    read=appraisal_figures,
+    count_labels=(_("Projects"), _("Delivered"), _("Carried over")),
+)

@@ -17,14 +17,18 @@ from massline.cases.selectors_public import case_for_code
 from massline.deadlines import calendar as workcal
 from massline.deadlines import services as clocks
 from massline.deadlines.choices import ClockState, TimeUnit
+from massline.deadlines.selectors import clock_share_used
 from massline.lib.errors import DomainError, PermissionDenied
 from massline.lib.uploads import IMAGES, check_upload
+from massline.org.choices import Role
+from massline.org.models import Membership
 
 from . import conf, winners
 from .choices import (
     CYCLE,
     BallotKind,
     Decider,
+    EscalationLevel,
     Feasibility,
     NominationStatus,
     NominatorKind,
@@ -38,6 +42,7 @@ from .choices import (
 from .models import (
     Ballot,
     DeputySession,
+    Escalation,
     Follower,
     Milestone,
     Nomination,
@@ -976,70 +981,111 @@ def rating_cast(*, project, satisfaction, by=None, tracking_code=""):
 # --- the worker ---------------------------------------------------------------------------------------
 
 
-def milestones_check(*, now=None):
-    """Warn milestones whose clock has used the warning share, escalate overdue ones (督办) to the region's
-    supervisors. Each level once per milestone, claimed with a conditional UPDATE (several workers)."""
-    from massline.deadlines.selectors import clock_share_used
-    from massline.org.choices import Role
-    from massline.org.models import Membership
+# The overdue rungs after the first, in order, with how many escalation steps after the due time each is.
+LADDER = ((EscalationLevel.HEAD, 1), (EscalationLevel.LISTED, 2))
 
-    from .choices import EscalationLevel
-    from .models import Escalation
 
-    now = now or timezone.now()
-    count = 0
-    open_ones = Milestone.objects.filter(
-        done_at__isnull=True, overdue_at__isnull=True, clock__isnull=False
-    ).select_related("clock", "project__owner_unit", "project__programme__region")
-    for milestone in open_ones:
-        share = clock_share_used(clock=milestone.clock, at=now)
-        level = None
-        if share > 1:
-            if Milestone.objects.filter(pk=milestone.pk, overdue_at__isnull=True).update(overdue_at=now):
-                level = EscalationLevel.OVERDUE
-        elif share >= conf.milestone_warn_share():
-            if Milestone.objects.filter(pk=milestone.pk, warned_at__isnull=True).update(warned_at=now):
-                level = EscalationLevel.WARNING
-        if level is None:
-            continue
+def rung_time(due, steps):
+    """When an overdue milestone climbs a rung `steps` escalation steps after its due time (working time)."""
+    return workcal.add_counted_time(due, conf.escalation_step() * steps, TimeUnit.WORKING_HOURS)
+
+
+def _milestone_audience(milestone, level):
+    project = milestone.project
+    if level == EscalationLevel.LISTED:
+        region = project.programme.region
+        return Membership.objects.filter(
+            role=Role.SUPERVISOR, region__path__in=[region.path[: i + 1] for i in range(len(region.path))]
+        )
+    roles = [Role.UNIT_HEAD] if level == EscalationLevel.HEAD else [Role.UNIT_HEAD, Role.HANDLER]
+    return Membership.objects.filter(unit=project.owner_unit, role__in=roles)
+
+
+def _milestone_escalate(milestone, level, now, detail):
+    """Record rung `level` of `milestone` once (the unique row decides between two workers) and tell who
+    it concerns through the outbox; returns False when another worker recorded it first."""
+    project = milestone.project
+    try:
         with transaction.atomic():
-            project = milestone.project
             escalation = Escalation.objects.create(
                 milestone=milestone, unit=project.owner_unit, level=level, due_at=milestone.clock.due_at
             )
-            roles = [Role.UNIT_HEAD, Role.HANDLER] if level == EscalationLevel.WARNING else [Role.UNIT_HEAD]
-            people = Membership.objects.filter(unit=project.owner_unit, role__in=roles)
-            if level == EscalationLevel.OVERDUE:
-                region = project.programme.region
-                people = people | Membership.objects.filter(
-                    role=Role.SUPERVISOR,
-                    region__path__in=[region.path[: i + 1] for i in range(len(region.path))],
-                )
-            subject = (
-                _("Practical project milestone due soon: %(title)s")
-                if level == EscalationLevel.WARNING
-                else _("Practical project milestone overdue: %(title)s")
-            ) % {"title": milestone.title}
-            text = _("%(project)s · %(unit)s · due %(due)s") % {
-                "project": project.title,
-                "unit": project.owner_unit.label,
-                "due": timezone.localtime(milestone.clock.due_at).strftime("%Y-%m-%d %H:%M"),
-            }
-            for membership in people.select_related("user").distinct():
-                message_send(
-                    channel="email",
-                    to=membership.user.email,
-                    subject=subject,
-                    text=text,
-                    key=f"pledges-escalation-{escalation.pk}-{membership.user_id}",
-                    about=f"pledges.milestone:{milestone.pk}",
-                )
-            audit_record(
-                action=f"pledges.milestone.{level}",
-                obj=milestone,
-                details={"escalation": escalation.pk, "share": round(share, 3)},
-            )
-        count += 1
+    except IntegrityError:
+        return False
+    subject = {
+        EscalationLevel.WARNING: _("Practical project milestone due soon: %(title)s"),
+        EscalationLevel.OVERDUE: _("Practical project milestone overdue: %(title)s"),
+        EscalationLevel.HEAD: _("Warning: practical project milestone still overdue: %(title)s"),
+        EscalationLevel.LISTED: _("Practical project milestone listed for supervision: %(title)s"),
+    }[level] % {"title": milestone.title}
+    text = _("%(project)s · %(unit)s · due %(due)s") % {
+        "project": project.title,
+        "unit": project.owner_unit.label,
+        "due": timezone.localtime(milestone.clock.due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    for membership in (
+        _milestone_audience(milestone, level).filter(user__is_active=True).select_related("user")
+    ):
+        message_send(
+            channel="email",
+            to=membership.user.email,
+            subject=subject,
+            text=text,
+            key=f"pledges-escalation-{escalation.pk}-{membership.user_id}",
+            about=f"pledges.milestone:{milestone.pk}",
+        )
+    audit_record(
+        action=f"pledges.milestone.{level}", obj=milestone, details={"escalation": escalation.pk, **detail}
+    )
+    return True
+
+
+def milestones_check(*, now=None):
+    """Warn milestones whose clock has used the warning share; walk overdue ones up the ladder demands
+    follow (督办): a reminder to the owner unit at the due time, a warning to its head one escalation
+    step later, the listing for the supervisors of the programme's region and above one step after that.
+    Each rung once per milestone: the first two claimed with a conditional UPDATE, every rung a unique
+    row, so several workers never act twice; a worker that was down climbs every rung whose time passed."""
+    now = now or timezone.now()
+    count = 0
+    open_ones = (
+        Milestone.objects.filter(done_at__isnull=True, clock__isnull=False)
+        .exclude(escalations__level=EscalationLevel.LISTED)
+        .select_related("clock", "project__owner_unit", "project__programme__region")
+        .prefetch_related("escalations")
+    )
+    for milestone in open_ones:
+        with transaction.atomic():
+            if milestone.overdue_at is None:
+                share = clock_share_used(clock=milestone.clock, at=now)
+                # Overdue from the due time on, as a demand: the share stays 1 after the working day's
+                # end until working time starts again.
+                if milestone.clock.due_at < now:
+                    if Milestone.objects.filter(pk=milestone.pk, overdue_at__isnull=True).update(
+                        overdue_at=now
+                    ):
+                        milestone.overdue_at = now
+                        count += _milestone_escalate(
+                            milestone, EscalationLevel.OVERDUE, now, {"share": round(share, 3)}
+                        )
+                elif share >= conf.milestone_warn_share():
+                    if Milestone.objects.filter(pk=milestone.pk, warned_at__isnull=True).update(
+                        warned_at=now
+                    ):
+                        count += _milestone_escalate(
+                            milestone, EscalationLevel.WARNING, now, {"share": round(share, 3)}
+                        )
+            if milestone.overdue_at is None:
+                continue
+            reached = {e.level for e in milestone.escalations.all()}
+            for level, steps in LADDER:
+                if level in reached:
+                    continue
+                if now < rung_time(milestone.clock.due_at, steps):
+                    break
+                if not _milestone_escalate(milestone, level, now, {"steps": steps}):
+                    break  # another worker climbed it
+                count += 1
     return count
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ..exports import display
@@ -55,3 +56,14 @@ def adjusted(value, key):
     if key == "score":
         return f"{value:.1f}"
     return f"{100 * value:.1f} %"
+@register.simple_tag
+def share(value):
+    """A share of another app's figure (appraisal.further.Share): the percentage and its 95 % interval,
+    "—" with nothing to count, or "fewer than N" below the source's minimum."""
+    if value.denominator and not value.shown:
+        return _("fewer than %(n)d") % {"n": value.minimum}
+    if not value.shown:
+        return "—"
+    return format_html(
+        '{} <span class="ci">[{} – {}]</span>', pct(value.value), pct(value.low), pct(value.high)
+    )

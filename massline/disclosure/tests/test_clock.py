@@ -145,7 +145,13 @@ def test_an_extension_after_the_due_time_is_refused(make_request, unit_head_a):
 
 def test_the_worker_warns_then_marks_overdue_once(make_request, org):
     request = make_request(received_at=local(2026, 9, 24, 10))
-    assert services.disclosure_tick(now=local(2026, 10, 1, 9)) == {"warned": 0, "overdue": 0, "lapsed": 0}
+    assert services.disclosure_tick(now=local(2026, 10, 1, 9)) == {
+        "warned": 0,
+        "overdue": 0,
+        "escalated": 0,
+        "lapsed": 0,
+        "report_reminders": 0,
+    }
     assert services.disclosure_tick(now=local(2026, 10, 26, 9))["warned"] == 1
     assert services.disclosure_tick(now=local(2026, 10, 27, 9))["warned"] == 0
     assert services.disclosure_tick(now=local(2026, 10, 30, 9))["overdue"] == 1

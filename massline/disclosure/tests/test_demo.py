@@ -1,7 +1,7 @@
 import pytest
 
 from massline.disclosure import demo
-from massline.disclosure.choices import RequestStatus
+from massline.disclosure.choices import EscalationLevel, RequestStatus
 from massline.disclosure.models import DisclosureRequest
 from massline.org import demo as org_demo
 
@@ -14,7 +14,7 @@ def test_the_demo_adds_requests_in_different_states_once():
     demo.load_demo(report)
     count = DisclosureRequest.objects.count()
     demo.load_demo(report)
-    assert DisclosureRequest.objects.count() == count == 6
+    assert DisclosureRequest.objects.count() == count == 7
     statuses = set(DisclosureRequest.objects.values_list("status", flat=True))
     assert statuses == {
         RequestStatus.ANSWERED,
@@ -22,5 +22,8 @@ def test_the_demo_adds_requests_in_different_states_once():
         RequestStatus.RECEIVED,
         RequestStatus.CONSULTATION,
     }
+    overdue = DisclosureRequest.objects.get(description__startswith="城区道路挖掘")
+    assert overdue.escalation_level == EscalationLevel.ACCOUNTABLE
+    assert list(overdue.escalations.values_list("level", flat=True)) == [1, 2, 3, 4]
     answered = DisclosureRequest.objects.get(description__startswith="2025年老旧小区")
     assert answered.on_time and answered.is_extended and answered.fee == 120

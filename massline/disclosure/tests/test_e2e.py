@@ -172,3 +172,56 @@ def test_a_citizen_files_a_request_in_english(browser, live_server, org):
     )
     citizen.shot("submitted-en")
     assert citizen.problems == []
+
+
+def test_an_overdue_request_climbs_the_ladder_and_the_supervisor_decides_in_both_languages(
+    browser, live_server, officer_a, supervisor, org
+):
+    from massline.cases.models import AccountabilityRecord
+    from massline.disclosure import services
+
+    from .conftest import local
+
+    # Received Wed 2 Sep 2026 10:00, due Wed 30 Sep 17:30; the worker's rounds climb a rung a working day
+    # (1-7 October off) up to Sat 10 Oct 17:31, a make-up working day.
+    request = services.request_submit(
+        unit=org.unit_a,
+        description="2025年道路养护资金的预算和决算。",
+        applicant_name="张三",
+        id_document="110101199001011234",
+        phone="13911112222",
+        received_at=local(2026, 9, 2, 10),
+    )
+    assert services.disclosure_tick(now=local(2026, 9, 30, 17, 31))["overdue"] == 1
+    for day in (8, 9, 10):
+        assert services.disclosure_tick(now=local(2026, 10, day, 17, 31))["escalated"] == 1
+    boss = Visitor(browser, live_server.url, "zh-CN")
+    boss.sign_in_as(supervisor)
+    page = boss.page
+    boss.go("/staff/disclosure/")
+    page.get_by_test_id("listed-link").click()
+    expect(page.locator("table")).to_contain_text(request.tracking_code)
+    expect(page.locator("table")).to_contain_text("待督办人员作出问责决定")
+    boss.shot("supervision-list-zh")
+    page.get_by_role("link", name=request.tracking_code).click()
+    expect(page.get_by_test_id("ladder")).to_contain_text("2026-10-08 17:31")
+    expect(page.get_by_test_id("answer-due")).to_have_text("2026-09-30 17:30")
+    page.locator("#id_accountability-decision").select_option("criticised")
+    page.locator("#step-accountability button[type=submit]").click()
+    expect(page.locator("#step-accountability")).to_contain_text("请填写决定理由")
+    boss.problems.clear()  # the refusal is a 400 on purpose, which Chromium logs
+    page.locator("#id_accountability-decision").select_option("criticised")
+    page.locator("#id_accountability-note").fill("超期八个工作日且未申请延期。")
+    page.locator("#step-accountability button[type=submit]").click()
+    expect(page.get_by_test_id("accountability")).to_contain_text("超期八个工作日且未申请延期。")
+    boss.shot("accountability-zh")
+    assert AccountabilityRecord.objects.get().unit == org.unit_a
+
+    # The handler reads the outcome in English.
+    handler = Visitor(browser, live_server.url, "en-GB")
+    handler.sign_in_as(officer_a)
+    handler.go(f"/staff/disclosure/{request.pk}/")
+    expect(handler.page.get_by_test_id("ladder")).to_contain_text("Listed for the supervisor")
+    expect(handler.page.get_by_test_id("accountability")).to_contain_text("Criticism")
+    handler.shot("ladder-en")
+    assert boss.problems == [] and handler.problems == []

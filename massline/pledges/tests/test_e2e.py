@@ -244,6 +244,20 @@ def test_a_whole_year_runs_end_to_end_in_both_languages(
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     programme.refresh_from_db()
     assert programme.phase == Phase.RATING
+
+    # Appraisal carries the rating as the unit's figure for its pledges: 2 of 2 ratings satisfied or
+    # basically satisfied, 100.0 % with the Wilson 95 % interval [34.2 %, 100.0 %]; one project, delivered.
+    staff.go(f"/staff/appraisal/units/{project.owner_unit_id}/?month={year}-12")
+    figure = page.locator("[data-testid=further-pledges]")
+    expect(figure).to_contain_text(f"群众评议民生实事（{year}年）")
+    expect(figure.locator("tbody tr").first).to_contain_text("100.0 %")
+    expect(figure.locator("tbody tr").first).to_contain_text("34.2 %")
+    staff.shot("appraisal-unit-zh")
+    citizen.go(f"/appraisal/?month={year}-12")
+    expect(citizen.page.locator("[data-testid=further-pledges]")).to_contain_text(
+        f"Practical projects rated by the people, {year}"
+    )
+    citizen.shot("appraisal-public-phone-en")
     # No script error or CSP violation; only the refusals the test caused on purpose (HTTP 400).
     for visitor in (staff, citizen, other, anonymous):
         assert [p for p in visitor.problems if "status of 400" not in p] == []

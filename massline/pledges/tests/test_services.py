@@ -1,6 +1,6 @@
 """The year's rules through the services: phases, nominations, screening, the vote, delivery, rating."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -25,7 +25,15 @@ from massline.pledges.choices import (
     Theme,
     WinnerMethod,
 )
-from massline.pledges.models import Ballot, Escalation, Nomination, Nominator, Programme, Project, Rating
+from massline.pledges.models import (
+    Ballot,
+    Escalation,
+    Nomination,
+    Nominator,
+    Programme,
+    Project,
+    Rating,
+)
 
 from .conftest import YEAR, advance_to, at, windows
 
@@ -404,35 +412,76 @@ def test_a_milestone_on_a_day_off_falls_due_on_the_next_working_day(in_delivery,
     assert timezone.localtime(milestone.clock.due_at).date() == date(YEAR, 10, 8)
 
 
-def test_milestones_are_warned_then_escalated_to_the_supervisors(
+def test_milestones_climb_the_ladder_as_demands_do_across_national_day(
     in_delivery, officer_a, unit_head_a, org, make_official
 ):
+    from django.test import TestCase
+
     projects, (water, *_rest) = in_delivery
-    unit_head_a.email = "head@example.org"
-    unit_head_a.save()
+    for user, email in ((officer_a, "handler@example.org"), (unit_head_a, "head@example.org")):
+        user.email = email
+        user.save()
     county_supervisor = make_official("county_supervisor", Role.SUPERVISOR, region=org.county)
     county_supervisor.email = "sup@example.org"
     county_supervisor.save()
+    # Due Wed 30 Sep 2026 (at the end of the working day, 17:30); 1-7 October are off, so one working day
+    # (7 working hours) later is Thu 8 Oct 17:30, when the unit head is warned, and the supervisors are
+    # listed on Fri 9 Oct 17:30.
     milestone = services.milestone_add(
-        project=projects[water.pk], by=officer_a, title="招标完成", due_on=date(YEAR, 6, 30), now=at(6, 1)
+        project=projects[water.pk], by=officer_a, title="招标完成", due_on=date(YEAR, 9, 30), now=at(6, 1)
     )
-    assert services.milestones_check(now=at(6, 2)) == 0
-    with_commit = services.milestones_check  # messages leave on commit
-    from django.test import TestCase
+    assert f"{timezone.localtime(milestone.clock.due_at):%Y-%m-%d %H:%M}" == "2026-09-30 17:30"
+    assert [
+        f"{timezone.localtime(services.rung_time(milestone.clock.due_at, n)):%Y-%m-%d %H:%M}" for n in (1, 2)
+    ] == ["2026-10-08 17:30", "2026-10-09 17:30"]
 
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        assert with_commit(now=at(6, 26)) == 1
-    assert Escalation.objects.get().level == EscalationLevel.WARNING
-    deliver_queued()
-    assert [m.to for m in mail.outbox] == [["head@example.org"]]
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        assert services.milestones_check(now=at(7, 2)) == 1
-        assert services.milestones_check(now=at(7, 3)) == 0  # once per level
+    def check(month, day, hour, minute=0):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            found = services.milestones_check(
+                now=timezone.make_aware(datetime(YEAR, month, day, hour, minute))
+            )
+        deliver_queued()
+        sent = sorted(address for m in mail.outbox for address in m.to)
+        mail.outbox.clear()
+        return found, sent
+
+    assert check(6, 2, 10) == (0, [])
+    assert check(9, 10, 10) == (1, ["handler@example.org", "head@example.org"])  # 80 % of the time used
+    assert check(9, 30, 17, 31) == (1, ["handler@example.org", "head@example.org"])  # overdue: reminder
+    assert check(9, 30, 17, 32) == (0, [])  # once per rung
+    assert check(10, 7, 17, 31) == (0, [])  # National Day: no working time has passed
+    assert check(10, 8, 17, 31) == (1, ["head@example.org"])
+    assert check(10, 9, 17, 31) == (1, ["sup@example.org"])
+    assert check(10, 12, 17, 31) == (0, [])  # the top rung
     milestone.refresh_from_db()
     assert milestone.overdue_at is not None
-    assert Escalation.objects.filter(level=EscalationLevel.OVERDUE, unit=org.unit_a).exists()
-    deliver_queued()
-    assert ["sup@example.org"] in [m.to for m in mail.outbox]
+    assert list(
+        Escalation.objects.filter(milestone=milestone).order_by("id").values_list("level", flat=True)
+    ) == [
+        EscalationLevel.WARNING,
+        EscalationLevel.OVERDUE,
+        EscalationLevel.HEAD,
+        EscalationLevel.LISTED,
+    ]
+    assert AuditEvent.objects.filter(action="pledges.milestone.listed").count() == 1
+
+
+def test_a_worker_that_was_down_climbs_every_passed_rung_and_a_done_milestone_stops(in_delivery, officer_a):
+    projects, (water, school, *_rest) = in_delivery
+    late = services.milestone_add(
+        project=projects[water.pk], by=officer_a, title="通水", due_on=date(YEAR, 9, 30), now=at(6, 1)
+    )
+    done = services.milestone_add(
+        project=projects[school.pk], by=officer_a, title="开工", due_on=date(YEAR, 9, 30), now=at(6, 1)
+    )
+    services.milestone_done(milestone=done, by=officer_a, now=at(9, 29))
+    # the first round after National Day: overdue, the head's rung and the supervisors' all at once
+    assert services.milestones_check(now=timezone.make_aware(datetime(YEAR, 10, 12, 9))) == 3
+    assert set(Escalation.objects.values_list("milestone", "level")) == {
+        (late.pk, EscalationLevel.OVERDUE),
+        (late.pk, EscalationLevel.HEAD),
+        (late.pk, EscalationLevel.LISTED),
+    }
 
 
 def test_progress_comes_from_statuses_and_weighted_parts(in_delivery, officer_a, programme):
@@ -512,6 +561,45 @@ def test_rating_is_once_per_resident_or_code_and_feeds_appraisal(
     assert figures.unit == org.unit_a
     assert (figures.projects, figures.done, figures.rated, figures.satisfied) == (2, 1, 2, 1)
     assert figures.satisfaction_share == 0.5
+
+
+def test_the_units_rating_reaches_appraisal_through_the_seam(
+    in_delivery, officer_a, resident, make_resident, programme, org, client_for
+):
+    from django.urls import reverse
+
+    from massline.cases import seams
+
+    projects, (water, school, *_rest) = in_delivery
+    services.update_post(project=projects[water.pk], by=officer_a, text="通水", status=ProjectStatus.DONE)
+    advance_to(programme, Phase.RATING, officer_a)
+    services.rating_cast(project=projects[water.pk], satisfaction=Satisfaction.SATISFIED, by=resident)
+    services.rating_cast(project=projects[water.pk], satisfaction=Satisfaction.BASIC, by=make_resident())
+    services.rating_cast(project=projects[school.pk], satisfaction=Satisfaction.UNSATISFIED, by=resident)
+    assert selectors.FIGURE_SOURCE in seams.further_figures(public=True)
+    [figure] = selectors.FIGURE_SOURCE.read(year=YEAR)
+    # two of three ratings satisfied or basically; two projects, one delivered, none carried over
+    assert (figure.unit_id, figure.numerator, figure.denominator, figure.counts) == (
+        org.unit_a.pk,
+        2,
+        3,
+        (2, 1, 0),
+    )
+    assert selectors.FIGURE_SOURCE.read(year=YEAR + 1) == []
+    for client, url in (
+        (client_for("officer_a"), reverse("appraisal_staff:unit", args=[org.unit_a.pk])),
+        (client_for("supervisor"), reverse("appraisal_staff:dashboard")),
+        (client_for("anonymous"), reverse("appraisal:index")),
+    ):
+        body = client.get(f"{url}?month={YEAR}-12", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        part = body[body.index('data-testid="further-pledges"') :]
+        part = part[: part.index("</section>")]
+        # 2 of 3: 66.7 % with the Wilson 95 % interval [20.8 %, 93.9 %]
+        assert f"Practical projects rated by the people, {YEAR}" in part
+        assert "66.7 %" in part and "20.8 %" in part and "93.9 %" in part
+        assert (
+            '<td class="num">3</td><td class="num">2</td><td class="num">1</td><td class="num">0</td>' in part
+        )
 
 
 def test_the_year_closes_only_when_unfinished_projects_are_carried_over(
