@@ -56,6 +56,8 @@ def adjusted(value, key):
     if key == "score":
         return f"{value:.1f}"
     return f"{100 * value:.1f} %"
+
+
 @register.simple_tag
 def share(value):
     """A share of another app's figure (appraisal.further.Share): the percentage and its 95 % interval,
