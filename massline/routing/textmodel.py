@@ -132,6 +132,14 @@ class GramFeatures:
 
     def fit_transform(self, texts):
         texts = [normalise(t) for t in texts]
+        rows, buckets = self._fit(texts)
+        return self._transform(texts, rows, buckets)
+
+    def fit(self, texts):
+        self._fit([normalise(t) for t in texts])
+        return self
+
+    def _fit(self, texts):
         n = len(texts)
         rows, buckets = char_gram_buckets(texts, bits=self.bits)
         self.char_map_, self.char_idf_ = _fit_idf(
@@ -145,7 +153,7 @@ class GramFeatures:
         self.vocabulary_ = {t: j for j, t in enumerate(kept[: self.word_features])}
         df = np.array([counts[t] for t in self.vocabulary_], dtype=np.float64)
         self.word_idf_ = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        return self._transform(texts, rows, buckets)
+        return rows, buckets
 
     def transform(self, texts):
         texts = [normalise(t) for t in texts]
@@ -247,9 +255,9 @@ class TextClassifier:
             self.features_ = self._new_features()
             several = self.title_weight and any(len(row) > 1 for row in fields)
             self.title_features_ = self._new_features() if several else None
-            self.features_.fit_transform(whole)
+            self.features_.fit(whole)
             if self.title_features_ is not None:
-                self.title_features_.fit_transform([row[0] for row in fields])
+                self.title_features_.fit([row[0] for row in fields])
         parts = self.features_.cells(whole)
         scale = [1.0] * len(parts)
         n_columns = self.features_.n_features_
