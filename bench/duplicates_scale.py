@@ -68,9 +68,9 @@ def build(count):
     )
     varied = {
         # Denser towards the south-west corner (a city centre), spread to the edges.
-        "lat": f"{LAT0} + (((g * 7919) %% 100000) / 100000.0) * {SPAN}"
-        " * power(((g * 104729) %% 1000) / 1000.0, 1.5)",
-        "lon": f"{LON0} + (((g * 6007) %% 100000) / 100000.0 - 0.5) * {SPAN}",
+        "lat": f"{LAT0} + (((g::bigint * 7919) %% 100000) / 100000.0) * {SPAN}"
+        " * power(((g::bigint * 104729) %% 1000) / 1000.0, 1.5)",
+        "lon": f"{LON0} + (((g::bigint * 6007) %% 100000) / 100000.0 - 0.5) * {SPAN}",
         "received_at": f"received_at + (g * interval '{DAYS * 86400.0 / count} seconds')",
         "title": "(ARRAY[" + ",".join(f"'{p}'" for p in PHRASES) + "])[1 + g %% 8] || ' ' || (g %% 97)::text",
         "category_id": "(ARRAY[" + ",".join(str(c.pk) for c in cats) + "])[1 + g %% 8]",
