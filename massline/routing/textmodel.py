@@ -74,6 +74,8 @@ def char_gram_buckets(texts, *, longest=4, bits=20):
             mixed = (h[inside] ^ (h[inside] >> np.uint64(31))) * _MIX
             buckets.append((mixed >> shift).astype(np.int64))
             rows.append(doc[:n][inside])
+    if not rows:  # only empty texts
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(rows), np.concatenate(buckets)
 
 
