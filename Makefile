@@ -112,4 +112,8 @@ bench-crash: install
 # (en), and the Boston duplicate closures. Minutes on two cores; figures in bench/results/routing_backtest.json.
 .PHONY: bench-routing
 bench-routing: install
-	DEBUG=true $(BIN)/python -m bench.routing_backtest $(BENCH_ARGS)
+	DEBUG=true OMP_NUM_THREADS=1 $(BIN)/python -m bench.routing_backtest $(BENCH_ARGS)
+
+.PHONY: bench-duplicates-scale
+bench-duplicates-scale: install
+	DEBUG=true $(BIN)/python -m bench.duplicates_scale $(BENCH_ARGS)

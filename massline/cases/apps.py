@@ -18,6 +18,8 @@ class CasesConfig(AppConfig):
         from massline.lib import worker
         from massline.org.models import Region
 
+        from . import routing_seam
+        from .models import Case
         from .services import clock, intake
 
         # Intake keeps the places (townships, villages, grids) in memory for a minute; a saved or deleted
@@ -26,6 +28,9 @@ class CasesConfig(AppConfig):
         post_delete.connect(
             intake.region_places_forget, sender=Region, dispatch_uid="cases.region_places_del"
         )
+
+        # Every new demand is shown to routing once stored (auto-dispatch), whatever channel created it.
+        post_save.connect(routing_seam.case_saved, sender=Case, dispatch_uid="cases.routing_seam")
 
         # Due times kept on demands follow every change of the working calendar (a holiday notice).
         listeners.register("cases", clock.cases_follow_calendar)

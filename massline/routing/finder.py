@@ -18,15 +18,27 @@ from .similarity import metres, neighbour_cells, score, text_vectors
 # At most this many candidates are scored per query, the newest first: a dense place in a busy month
 # still answers in milliseconds.
 MAX_CANDIDATES = 400
+REGION_CANDIDATES = 100
 _FIELDS = ("pk", "title", "description", "lat", "lon", "received_at", "category_id", "status")
 
 
 def _cells(lat, lon, region_id):
-    cells = []
+    """(grid cells around the place, the region's cell): read apart, so that a busy region (every demand of a
+    county shares its cell) cannot crowd the nearby demands out of the candidates."""
+    grid = []
     if lat is not None and lon is not None:
-        cells += [f"g:{b}:{c}" for b, c in neighbour_cells(float(lat), float(lon))]
-    cells += [c for c in place_cells(lat=None, lon=None, region_id=region_id)]
-    return cells
+        grid = [f"g:{b}:{c}" for b, c in neighbour_cells(float(lat), float(lon))]
+    return grid, place_cells(lat=None, lon=None, region_id=region_id)
+
+
+def _indexed(cells, since, now, limit):
+    if not cells:
+        return []
+    return list(
+        PlaceKey.objects.filter(cell__in=cells, received_at__gte=since, received_at__lte=now)
+        .order_by("-received_at")
+        .values_list("case_id", flat=True)[:limit]
+    )
 
 
 def find_similar(
@@ -50,13 +62,13 @@ def find_similar(
     since = now - timedelta(days=conf.duplicate_days())
     limit = conf.duplicate_limit() if limit is None else limit
     min_score = conf.duplicate_min_score() if min_score is None else min_score
-    cells = _cells(lat, lon, region_id)
-    if not cells:
+    grid, region = _cells(lat, lon, region_id)
+    if not grid and not region:
         return []
-    ids = list(
-        PlaceKey.objects.filter(cell__in=cells, received_at__gte=since, received_at__lte=now)
-        .order_by("-received_at")
-        .values_list("case_id", flat=True)[:MAX_CANDIDATES]
+    # With coordinates, the region adds only a few of its newest demands (those without coordinates are
+    # found there alone); without, the region is all there is.
+    ids = _indexed(grid, since, now, MAX_CANDIDATES) + _indexed(
+        region, since, now, REGION_CANDIDATES if grid else MAX_CANDIDATES
     )
     # Demands received since the worker last indexed are looked at directly (a short tail by primary key).
     last = PlaceKey.objects.aggregate(m=Max("case_id"))["m"] or 0
@@ -66,7 +78,9 @@ def find_similar(
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if within is not None:
-        qs = qs.filter(pk__in=within.values("pk"))
+        # AND-ed into this query's WHERE, not `pk IN (SELECT … within)`: that sub-select read every demand
+        # the user may see (a sequential scan of the whole table at a million demands).
+        qs = qs & within
     rows = list(qs.values(*_FIELDS)[:MAX_CANDIDATES])
     radius = conf.duplicate_radius_metres()
     kept = []

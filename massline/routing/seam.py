@@ -7,12 +7,19 @@ from massline.cases.selectors_public import public_cases, public_view
 from . import conf, selectors
 from .choices import Target
 from .finder import find_similar
+from .models import AutoDispatchRule
 from .services import suggestion_record
+from .tasks import demand_auto_dispatch
 
 
 class RoutingProvider:
     def enabled(self):
         return conf.enabled()
+
+    def demand_received(self, *, case_id):
+        """Queue the auto-dispatch check of a new demand, only while some category allows auto-dispatch."""
+        if AutoDispatchRule.objects.exists():
+            demand_auto_dispatch.enqueue(case_id)
 
     def suggest_unit(self, *, case):
         _row, top = selectors.case_predictions(case=case)[Target.UNIT]

@@ -43,7 +43,9 @@ def live_model(target):
 def predict(*, target, title, description, channel="", region_code="", k=TOP):
     """The top-k labels of the live model: (model row, [{"id", "obj", "p"}]); empty without a model."""
     row, classifier = live_model(target)
-    if row is None:
+    if row is None or not hasattr(classifier, "coef_t_"):
+        # No model, or one pickled by an earlier version of the text model: the dispatchers decide until
+        # `massline routing train` replaces it (it cannot judge the new one, so the new one goes live).
         return None, []
     text = demand_text(title=title, description=description, channel=channel, region_code=region_code)
     top = classifier.predict_top([text], k=k)[0]

@@ -3,8 +3,11 @@ earlier suggestions, and train new models when the schedule says so."""
 
 import logging
 
+from django_tasks import task
+
 from massline.lib.errors import DomainError
 
+from .autodispatch import case_auto_dispatch
 from .choices import Target
 from .services import model_train, place_index_update, suggestion_outcomes_update, training_due
 
@@ -24,3 +27,10 @@ def routing_round():
         log.info("routing: trained %s (%s), macro-F1 %s", model, model.get_status_display(), model.macro_f1)
         done += 1
     return done
+
+
+@task()
+def demand_auto_dispatch(case_id):
+    """Queued for every new demand while auto-dispatch rules exist (see routing.autodispatch)."""
+    _case, reason = case_auto_dispatch(case_id=case_id)
+    return reason

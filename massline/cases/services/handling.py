@@ -108,6 +108,36 @@ def case_dispatch(*, case, lead_unit, co_units=(), by, note="", forced=False, at
     return case
 
 
+def case_dispatch_automatically(*, case, lead_unit, suggestion, at=None):
+    """Dispatch a new demand without a dispatcher (自动派单), because routing's suggestion cleared the
+    administrators' threshold for its category. Done by the system (no actor); `suggestion` (a JSON-ready
+    dict: model, confidence, threshold, the top units) is kept on the timeline event and in the audit."""
+    at = _now(at)
+    _check_unit(lead_unit, _("lead unit"))
+    with transaction.atomic():
+        current = _locked_copy(case)
+        refuse_thread_member(current)
+        require_allowed(current, "dispatch")
+        _apply(
+            current,
+            by=None,
+            event_kind=EventKind.DISPATCHED,
+            to=CaseStatus.DISPATCHED,
+            fields=_dispatch_fields(current, lead_unit=lead_unit, at=at),
+            at=at,
+            unit=lead_unit,
+            public_note=_("Sent to %(unit)s.") % {"unit": lead_unit},
+            internal_note=_("Dispatched automatically: routing suggested this unit with %(p)s confidence.")
+            % {"p": f"{suggestion.get('p', 0):.0%}"},
+            data={"co_units": [], "forced": False, "automatic": True, "suggestion": suggestion},
+        )
+        _create_assignments(current, lead_unit=lead_unit, co_units=(), by=None, at=at, forced=False)
+        _refresh_next_check(current, at)
+        _tell_unit_new(current, [lead_unit])
+    _copy_back(current, case)
+    return case
+
+
 def case_sign(*, case, unit, by, at=None):
     """The unit signs for the demand (签收). For the lead unit the demand is now being handled: the times to
     contact the citizen and to reply start (the reply clock only at the first signature)."""

@@ -131,3 +131,32 @@ def test_the_worker_round_indexes_records_and_trains_when_due(history):
     assert RoutingModel.objects.filter(status=ModelStatus.LIVE).count() == 2
     assert not services.training_due(target=Target.CATEGORY)
     assert Case.objects.count() == 90
+
+
+def test_a_live_model_of_an_earlier_version_is_not_used_and_the_next_training_replaces_it(history):
+    import pickle
+
+    from massline.routing.textmodel import TextClassifier
+
+    old = RoutingModel.objects.create(
+        target=Target.CATEGORY,
+        version=1,
+        status=ModelStatus.LIVE,
+        kind="earlier",
+        trained_at=MONDAY,
+        n_train=1,
+        n_holdout=1,
+        macro_f1=1.0,
+        accuracy=1.0,
+        top3_accuracy=1.0,
+        fit_seconds=0,
+        per_label={},
+        holdout=[],
+        blob=pickle.dumps(TextClassifier()),  # fitted by no version of today's code: no coefficients
+    )
+    assert selectors.predict(target=Target.CATEGORY, title="路灯不亮", description="") == (None, [])
+    new = services.model_train(target=Target.CATEGORY)
+    old.refresh_from_db()
+    assert new.status == ModelStatus.LIVE and old.status == ModelStatus.RETIRED
+    _row, top = selectors.predict(target=Target.CATEGORY, title="路灯不亮", description="")
+    assert top[0]["obj"] == history.categories["lights"]
