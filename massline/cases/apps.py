@@ -18,8 +18,7 @@ class CasesConfig(AppConfig):
         from massline.lib import worker
         from massline.org.models import Region
 
-        from . import routing_seam
-        from .models import Case
+        from . import routing_seam, seams
         from .services import clock, intake
 
         # Intake keeps the places (townships, villages, grids) in memory for a minute; a saved or deleted
@@ -30,7 +29,7 @@ class CasesConfig(AppConfig):
         )
 
         # Every new demand is shown to routing once stored (auto-dispatch), whatever channel created it.
-        post_save.connect(routing_seam.case_saved, sender=Case, dispatch_uid="cases.routing_seam")
+        seams.demand_received_register(routing_seam.demand_received)
 
         # Due times kept on demands follow every change of the working calendar (a holiday notice).
         listeners.register("cases", clock.cases_follow_calendar)

@@ -5,10 +5,6 @@ switched off, cases falls back to its own rules (the category tree's default uni
 township government; repeated demands grouped by category and place), so the workflow runs without it.
 """
 
-import logging
-
-from django.db import transaction
-
 _provider = None
 
 
@@ -88,19 +84,8 @@ def intake_duplicates(*, user, title, description, lat, lon, category_id=None):
 
 
 def demand_received(*, case_id):
-    """A new demand was stored (called once its transaction committed): routing may queue its auto-dispatch
-    check. Nothing happens without a provider, and a provider's failure never undoes the intake."""
+    """A new demand was stored (a `seams.demand_received` listener, registered in CasesConfig.ready):
+    routing may queue its auto-dispatch check. Nothing happens without a provider."""
     p = provider()
-    if p is None or not hasattr(p, "demand_received"):
-        return
-    try:
+    if p is not None and hasattr(p, "demand_received"):
         p.demand_received(case_id=case_id)
-    except Exception:  # the demand is already safe; the dispatchers will see it in their queue
-        logging.getLogger("massline.cases").exception("routing could not look at demand %s", case_id)
-
-
-def case_saved(sender, instance, created, **kwargs):
-    """post_save of Case (connected in CasesConfig.ready): a new demand reaches routing after its commit."""
-    if created and not kwargs.get("raw"):
-        case_id = instance.pk
-        transaction.on_commit(lambda: demand_received(case_id=case_id))

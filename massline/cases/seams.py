@@ -11,11 +11,13 @@ figures; with no source registered (an app switched off) appraisal shows nothing
 Both are filled in the other apps' AppConfig.ready().
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 TRACKING_PANELS = []
 FURTHER_FIGURES = []
+DEMAND_RECEIVED = []
 
 
 def tracking_panels(request, case):
@@ -66,3 +68,20 @@ def further_figures_register(source):
 def further_figures(*, public=False):
     """The registered sources, in registration order; only the public ones when `public`."""
     return [s for s in FURTHER_FIGURES if s.public or not public]
+
+
+def demand_received_register(listener):
+    """Call `listener(case_id=...)` for every new demand once its intake committed (routing's auto-dispatch
+    check); registering the same listener twice keeps one."""
+    if listener not in DEMAND_RECEIVED:
+        DEMAND_RECEIVED.append(listener)
+
+
+def demand_received(*, case_id):
+    """Tell every listener that demand `case_id` was stored. A listener's failure is logged and never
+    undoes the intake: the demand is already safe and the dispatchers see it in their queue."""
+    for listener in DEMAND_RECEIVED:
+        try:
+            listener(case_id=case_id)
+        except Exception:
+            logging.getLogger("massline.cases").exception("a listener could not look at demand %s", case_id)

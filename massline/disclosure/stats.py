@@ -239,8 +239,8 @@ FIGURE_SOURCE = FigureSource(
     definition=_(
         "The unit's information disclosure requests received in the year: the share of the answered ones "
         "answered within the statutory time (20 working days, one extension, clarification and "
-        "third-party consultation not counted), with its 95 per cent interval, shown over a minimum number of "
-        "answers as on the statistics page; beside it the requests received and those still pending."
+        "third-party consultation not counted), with its 95 per cent interval, shown over a minimum number "
+        "of answers as on the statistics page; beside it the requests received and those still pending."
     ),
     read=appraisal_figures,
     count_labels=(_("Received"), _("Pending")),

@@ -307,8 +307,8 @@ FIGURE_SOURCE = FigureSource(
     denominator_label=_("Ratings"),
     definition=_(
         "The people's year-end rating of the practical projects the unit owns in the year's programmes: "
-        "the share of ratings that are satisfied or basically satisfied, with its 95 per cent interval, beside "
-        "its projects, how many were delivered and how many were carried into next year."
+        "the share of ratings that are satisfied or basically satisfied, with its 95 per cent interval, "
+        "beside its projects, how many were delivered and how many were carried into next year."
     ),
     read=appraisal_figures,
     count_labels=(_("Projects"), _("Delivered"), _("Carried over")),

@@ -26,6 +26,7 @@ from massline.org.models import Citizen, Region, Unit
 from massline.org.selectors import user_scope
 from massline.org.services import citizen_create
 
+from .. import seams
 from ..actions import SYSTEM_MOVES
 from ..choices import CaseStatus, CaseType, Channel, EventKind, Urgency
 from ..errors import InvalidTransition
@@ -487,6 +488,9 @@ def _create(
         data={"channel": channel, "attachments": len(files), "idempotent": key is not None},
     )
     notify_citizen(case=case, kind="received")
+    # Every channel's demand passes here: the listeners (routing's auto-dispatch) see it after the commit.
+    case_id = case.pk
+    transaction.on_commit(lambda: seams.demand_received(case_id=case_id))
     return case
 
 

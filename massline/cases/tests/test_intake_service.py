@@ -239,7 +239,7 @@ def test_the_citizen_is_told_the_tracking_code_once_committed(db, django_capture
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         case = submit(citizen_email="liming@example.org", language="en")
         assert mail.outbox == []  # nothing leaves before the commit
-    # The message's delivery, and routing's look at the new demand (cases.routing_seam.case_saved).
+    # The message's delivery, and the listeners' look at the new demand (cases.seams.demand_received).
     assert len(callbacks) == 2
     assert mail.outbox == []  # queued in the outbox: the worker sends it
     deliver_queued()

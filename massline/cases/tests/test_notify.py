@@ -80,8 +80,8 @@ def test_an_anonymous_demand_without_contact_sends_nothing(db, django_capture_on
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         case = _submit()
     assert notify.notify_citizen(case=case, kind="replied") is False
-    # Only routing's look at the new demand (cases.routing_seam.case_saved) waits for the commit.
-    assert [c.__qualname__ for c in callbacks] == ["case_saved.<locals>.<lambda>"]
+    # Only the listeners' look at the new demand (cases.seams.demand_received) waits for the commit.
+    assert [c.__qualname__ for c in callbacks] == ["_create.<locals>.<lambda>"]
     assert not Message.objects.exists()
 
 

@@ -6,9 +6,10 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from massline.audit.models import AuditEvent
-from massline.cases.choices import CaseStatus, EventKind
+from massline.cases.choices import CaseStatus, CaseType, EventKind
 from massline.cases.models import Assignment, CaseEvent
 from massline.cases.services import handling
+from massline.cases.services.intake import case_submit
 from massline.cases.tests.handling_fixtures import MONDAY, make_case
 from massline.routing import selectors, services
 from massline.routing.autodispatch import case_auto_dispatch
@@ -95,13 +96,26 @@ def test_a_demand_a_dispatcher_already_sent_is_left_alone(trained):
 
 
 @override_settings(MASSLINE_ROUTING_THRESHOLD_MIN_SUPPORT=3)
+def _receive(world, category):
+    """A demand through intake, the path every channel takes."""
+    return case_submit(
+        type=CaseType.COMPLAINT,
+        title="路灯不亮",
+        description="小区门口的路灯坏了一个星期。",
+        category=category,
+        region=world.org.grid_1,
+        received_at=MONDAY,
+    )
+
+
+@override_settings(MASSLINE_ROUTING_THRESHOLD_MIN_SUPPORT=3)
 def test_a_new_demand_queues_the_check_only_while_a_rule_exists(trained, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        make_case(trained, title="路灯不亮", category=trained.categories["lights"])
+        _receive(trained, trained.categories["lights"])
     assert not DBTaskResult.objects.filter(task_path__endswith="demand_auto_dispatch").exists()
     _allow(trained, trained.categories["lights"], 0.5)
     with django_capture_on_commit_callbacks(execute=True):
-        case = make_case(trained, title="路灯不亮", category=trained.categories["lights"])
+        case = _receive(trained, trained.categories["lights"])
     queued = DBTaskResult.objects.get(task_path__endswith="demand_auto_dispatch")
     assert queued.args_kwargs["args"] == [case.pk]
     assert demand_auto_dispatch.call(case.pk) == ""
@@ -112,5 +126,5 @@ def test_a_new_demand_queues_the_check_only_while_a_rule_exists(trained, django_
 def test_with_routing_off_nothing_is_queued(trained, django_capture_on_commit_callbacks):
     _allow(trained, trained.categories["lights"], 0.5)
     with override_settings(MASSLINE_ROUTING_ENABLED=False), django_capture_on_commit_callbacks(execute=True):
-        make_case(trained, title="路灯不亮", category=trained.categories["lights"])
+        _receive(trained, trained.categories["lights"])
     assert not DBTaskResult.objects.exists()
