@@ -413,8 +413,8 @@ def data_request_decide(*, request, fulfil, refusal="", by, now=None):
             if legal_hold(citizens):
                 raise DataRequestRefused(
                     _(
-                        "A demand of this citizen is still being handled: its contact data is needed until it "
-                        "closes. Refuse with the legal hold, or wait."
+                        "A demand of this citizen is still being handled: its contact data is needed until "
+                        "it closes. Refuse with the legal hold, or wait."
                     )
                 )
             for citizen in citizens:
