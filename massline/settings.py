@@ -380,6 +380,13 @@ MASSLINE_REOPEN_LIMIT = _env(env.int, "MASSLINE_REOPEN_LIMIT", default=1)
 MASSLINE_AUTO_CLOSE_DAYS = _env(env.int, "MASSLINE_AUTO_CLOSE_DAYS", default=7)
 # Citizens' contact data is erased this many days after their last demand closed (docs/reliability.md).
 MASSLINE_CONTACT_RETENTION_DAYS = _env(env.int, "MASSLINE_CONTACT_RETENTION_DAYS", default=3 * 365)
+# A citizen's request to see or delete their data is answered within this many working days (PIPL
+# practice: 15), warned in the staff queue this many working days before; the copy's private link
+# stays valid this many days; a one-time SMS code lives this many minutes.
+MASSLINE_DATA_REQUEST_DAYS = _env(env.int, "MASSLINE_DATA_REQUEST_DAYS", default=15)
+MASSLINE_DATA_REQUEST_WARN_DAYS = _env(env.int, "MASSLINE_DATA_REQUEST_WARN_DAYS", default=3)
+MASSLINE_DATA_EXPORT_DAYS = _env(env.int, "MASSLINE_DATA_EXPORT_DAYS", default=7)
+MASSLINE_PHONE_CODE_MINUTES = _env(env.int, "MASSLINE_PHONE_CODE_MINUTES", default=10)
 # Working hours between the rungs of the escalation ladder (reminder, warning, listing, accountability).
 MASSLINE_ESCALATION_STEP_HOURS = _env(env.float, "MASSLINE_ESCALATION_STEP_HOURS", default=4.0)
 # How many demands the clock worker claims and acts on in one transaction.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/org/", include("massline.org.urls")),
     path("staff/cases/", include(("massline.cases.urls_staff", "cases_staff"))),
     path("demands/", include(("massline.cases.urls_public", "cases_public"))),
+    path("privacy/", include(("massline.cases.urls_privacy", "cases_privacy"))),
     path("staff/intake/", include(("massline.cases.urls_intake", "cases_intake"))),
     path("staff/routing/", include("massline.routing.urls")),
     path("open311/v2/", include("massline.open311.urls")),

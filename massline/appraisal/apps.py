@@ -18,3 +18,5 @@ class AppraisalConfig(AppConfig):
         worker.register("appraisal", interval=conf.worker_interval(), run=tasks.appraisal_round)
         if conduct.tracking_panel not in seams.TRACKING_PANELS:
             seams.TRACKING_PANELS.append(conduct.tracking_panel)
+        if conduct.personal_data not in seams.PERSONAL_DATA_SECTIONS:
+            seams.PERSONAL_DATA_SECTIONS.append(conduct.personal_data)

@@ -56,3 +56,19 @@ def conduct_rate(request, code):
     else:
         messages.success(request, _("Thank you: your rating of the official's conduct was recorded."))
     return redirect("cases_public:track", code=case.tracking_code)
+
+
+def personal_data(citizens):
+    """The citizen's conduct ratings, for the copy of their personal data (cases' data requests)."""
+    ratings = ConductRating.objects.filter(case__citizen__in=[c.pk for c in citizens]).select_related("case")
+    rows = [
+        {
+            "tracking_code": r.case.tracking_code,
+            "attitude": r.get_attitude_display(),
+            "efficiency": r.get_efficiency_display(),
+            "honesty": r.get_honesty_display(),
+            "rated_at": r.rated_at.isoformat(),
+        }
+        for r in ratings.order_by("rated_at")
+    ]
+    return ("conduct_ratings", rows) if rows else None

@@ -193,3 +193,32 @@ class NotificationKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened by the citizen")
     DIGEST = "digest", _("Daily digest")
     DUE_MOVED = "due_moved", _("Due times moved")
+
+
+class DataRequestKind(models.TextChoices):
+    """A citizen's request about the personal data held on them (个人信息查阅、删除请求)."""
+
+    SEE = "see", _("See my data (a copy)")
+    DELETE = "delete", _("Delete my contact data")
+
+
+class DataRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open: being handled")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    REFUSED = "refused", _("Refused")
+
+
+class DataRequestVia(models.TextChoices):
+    """How the citizen showed who they are: a code sent to their phone, or the demand's tracking code."""
+
+    PHONE = "phone", _("Phone number, confirmed with a one-time code")
+    TRACKING = "tracking", _("Tracking code of a demand")
+
+
+class DataRequestRefusal(models.TextChoices):
+    """The only reasons an official may give for refusing (PIPL art. 47 practice)."""
+
+    IDENTITY = "identity", _("Identity not verified")
+    OPEN_DEMANDS = "open_demands", _("Legal hold: a demand is still being handled")
+    LITIGATION = "litigation", _("Legal hold: litigation, petition or investigation in progress")
+    NO_DATA = "no_data", _("No personal data held on this person")

@@ -11,7 +11,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CaseType, Channel, Satisfaction, Urgency
+from .choices import CaseType, Channel, DataRequestKind, DataRequestRefusal, Satisfaction, Urgency
 from .models import Category
 from .services.intake import ADDRESS_MAX, DESCRIPTION_MAX, NAME_MAX, TITLE_MAX
 
@@ -264,3 +264,48 @@ class TrackForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
+
+
+class DataPhoneForm(forms.Form):
+    """Step 1 of "your personal data": the phone number a one-time code is sent to."""
+
+    phone = forms.CharField(
+        label=_("Your mobile phone number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class DataRequestKindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you ask for?"), choices=DataRequestKind.choices, widget=forms.RadioSelect
+    )
+
+
+class DataCodeForm(DataRequestKindForm):
+    """Step 2: the code received by SMS, and what the citizen asks for."""
+
+    code = forms.CharField(
+        label=_("The code you received by SMS"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class DataDecisionForm(forms.Form):
+    """The official's answer to a data request: fulfil, or refuse with a reason from the fixed list."""
+
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("fulfil", _("Fulfil the request")), ("refuse", _("Refuse the request"))],
+        widget=forms.RadioSelect,
+    )
+    refusal = forms.ChoiceField(
+        label=_("Reason for refusing"), choices=[("", "—"), *DataRequestRefusal.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("refusal"):
+            self.add_error("refusal", _("Choose the reason for refusing from the list."))
+        return data

@@ -24,6 +24,10 @@ from .choices import (
     CaseStatus,
     CaseType,
     Channel,
+    DataRequestKind,
+    DataRequestRefusal,
+    DataRequestStatus,
+    DataRequestVia,
     EscalationLevel,
     EventKind,
     ExclusionCategory,
@@ -730,3 +734,99 @@ class KnowledgeArticle(models.Model):
 
     def __str__(self):
         return self.question
+
+
+def new_data_request_reference():
+    """The citizen's reference for a data request: random (it opens the request's status page)."""
+    return "DR" + "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+
+
+class DataRequest(models.Model):
+    """A citizen's request to see (a copy of) or delete their personal data (个人信息查阅、删除请求),
+    answered by an official within MASSLINE_DATA_REQUEST_DAYS working days (services/data_requests.py)."""
+
+    reference = models.CharField(
+        _("reference"), max_length=16, unique=True, default=new_data_request_reference
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=DataRequestKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DataRequestStatus.choices, default=DataRequestStatus.OPEN
+    )
+    via = models.CharField(_("identified by"), max_length=10, choices=DataRequestVia.choices)
+    citizen = models.ForeignKey(
+        Citizen,
+        verbose_name=_("citizen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="data_requests",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("demand"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who the request is about while it is open (E.164 phone, or "citizen:<id>"): one open request per
+    # person, enforced by the database; emptied at the decision, so no phone outlives the request.
+    subject_key = models.CharField(_("subject"), max_length=40, blank=True)
+    phone_masked = models.CharField(_("phone (masked)"), max_length=40, blank=True)
+    # The one-time code that proved the phone (each code opens at most one request).
+    challenge = models.OneToOneField(
+        "PhoneChallenge",
+        verbose_name=_("phone code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="data_request",
+    )
+    language = models.CharField(_("citizen's language"), max_length=10, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    due_at = models.DateTimeField(_("answer due"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refusal = models.CharField(
+        _("reason for refusal"), max_length=20, choices=DataRequestRefusal.choices, blank=True
+    )
+    # The copy of the citizen's data ("see"), opened by a private link whose token is stored hashed.
+    export = models.JSONField(_("copy of the data"), null=True, blank=True)
+    export_token_hash = models.CharField(_("link token (hashed)"), max_length=64, blank=True, db_index=True)
+    export_expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_key"],
+                condition=Q(status=DataRequestStatus.OPEN),
+                name="cases_datarequest_one_open_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="cases_datarequest_queue")]
+
+    def __str__(self):
+        return self.reference
+
+
+class PhoneChallenge(models.Model):
+    """A one-time code sent by SMS to prove a citizen holds a phone number; stored hashed, a few tries."""
+
+    phone = models.CharField(_("phone"), max_length=40, db_index=True)
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+
+    def __str__(self):
+        return f"#{self.pk}"

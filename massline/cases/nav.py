@@ -11,6 +11,7 @@ PUBLIC_LINKS = [
     {"label": _("Submit a demand"), "url": "cases_public:submit", "order": 10},
     {"label": _("Track a demand"), "url": "cases_public:track_lookup", "order": 20},
     {"label": _("Public demands"), "url": "cases_public:list", "order": 30},
+    {"label": _("Your personal data"), "url": "cases_privacy:index", "order": 80},
 ]
 
 STAFF_LINKS = [
@@ -47,6 +48,13 @@ STAFF_LINKS += [
         "order": 30,
         "roles": {Role.SUPERVISOR, Role.DISCIPLINE_INSPECTOR},
         "description": _("Overdue, repeated and unsatisfied demands; accountability records."),
+    },
+    {
+        "label": _("Data requests"),
+        "url": "cases_staff:data_requests",
+        "order": 80,
+        "roles": {Role.DISPATCHER},
+        "description": _("Citizens' requests to see or delete their personal data, with their due times."),
     },
     {
         "label": _("Notifications"),

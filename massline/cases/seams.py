@@ -8,7 +8,13 @@ FURTHER_FIGURES: `FigureSource`s, each a figure that another app keeps about a u
 information-disclosure requests answered on time). Appraisal reads them and shows them beside its own
 figures; with no source registered (an app switched off) appraisal shows nothing more.
 
-Both are filled in the other apps' AppConfig.ready().
+PERSONAL_DATA_SECTIONS: callables `(citizens) -> (key, list of dicts) | None` adding what another app holds
+on those citizens to the copy of their personal data (services/data_requests.py).
+
+DEMAND_RECEIVED: callables `(case_id=)` told of every new demand once its intake committed (routing's
+auto-dispatch check); cases registers routing's seam in CasesConfig.ready().
+
+The others are filled in the other apps' AppConfig.ready().
 """
 
 import logging
@@ -85,3 +91,11 @@ def demand_received(*, case_id):
             listener(case_id=case_id)
         except Exception:
             logging.getLogger("massline.cases").exception("a listener could not look at demand %s", case_id)
+
+
+PERSONAL_DATA_SECTIONS = []
+
+
+def personal_data_sections(citizens):
+    """The (key, rows) of every registered personal-data section for `citizens`, in registration order."""
+    return [section for section in (fill(citizens) for fill in PERSONAL_DATA_SECTIONS) if section]

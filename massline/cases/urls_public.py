@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views_public
+from . import views_privacy, views_public
 
 urlpatterns = [
     # The list has its own path so that the navigation does not mark it current on every /demands/ page.
@@ -15,6 +15,7 @@ urlpatterns = [
     path("track/", views_public.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views_public.track, name="track"),
     path("track/<str:code>/rate/", views_public.rate, name="rate"),
+    path("track/<str:code>/data/", views_privacy.from_tracking, name="data_request"),
     path("public/<int:pk>/", views_public.public_detail, name="detail"),
     path("map/", views_public.public_map, name="map"),
     # The per-unit figures moved to the appraisal app's public page; old links keep working.

@@ -22,8 +22,8 @@ from massline.org.models import Region
 
 from . import routing_seam, seams, selectors_public
 from .choices import CaseStatus
-from .forms import PublicCaseForm, RatingForm, TrackForm
-from .models import Case, Category
+from .forms import DataRequestKindForm, PublicCaseForm, RatingForm, TrackForm
+from .models import Case, Category, DataRequest
 from .services.intake import IntakeRefused, case_submit
 
 DEFAULTS = {
@@ -157,6 +157,9 @@ def _track_context(case, rating_form=None, request=None):
         "timeline": selectors_public.public_timeline(case),
         "rating_form": (rating_form or RatingForm()) if can_rate else None,
         "panels": seams.tracking_panels(request, case) if request is not None else [],
+        "data_requests": DataRequest.objects.filter(case=case).order_by("-submitted_at")[:5],
+        "data_form": DataRequestKindForm(),
+        "export_days": settings.MASSLINE_DATA_EXPORT_DAYS,
     }
 
 

@@ -45,6 +45,18 @@ RULES = {
     "cases_public:detail": Rule(EVERYONE, kwargs="public_case"),
     "cases_public:map": Rule(EVERYONE),
     "cases_public:units": Rule(EVERYONE),
+    # A citizen's data request from the tracking page (the tracking code is the key); the answer goes by
+    # message to the contact on file, never to whoever holds the code.
+    "cases_public:data_request": Rule(EVERYONE, method="POST", kwargs="tracking_a", data={"kind": "see"}),
+    "cases_privacy:index": Rule(EVERYONE, note="asks for a one-time SMS code"),
+    "cases_privacy:verify": Rule(EVERYONE, note="without a code asked, redirects to the first step"),
+    "cases_privacy:request": Rule(EVERYONE, kwargs="data_request_ref", note="status only, no personal data"),
+    # The copy of a citizen's data: only the holder of the private link sent by message.
+    "cases_privacy:export": Rule(
+        EVERYONE, kwargs="data_export_link", note="a random token, hashed in the database"
+    ),
+    "cases_staff:data_requests": Rule(DESK, note="the administrator and the centre's dispatchers"),
+    "cases_staff:data_request": Rule(DESK, kwargs="data_request"),
     "cases_intake:desk": Rule(DESK, note="operators and dispatchers of the centre"),
     "cases_intake:caller": Rule(DESK),
     "cases_intake:knowledge": Rule(DESK),
@@ -82,7 +94,15 @@ def samples(world):
         description="Replied late.",
         opened_at=timezone.now(),
     )
+    from massline.cases.choices import DataRequestKind
+    from massline.cases.services.data_requests import data_request_decide, data_request_submit
+
+    data_request = data_request_submit(kind=DataRequestKind.SEE, case=case)
+    _, token = data_request_decide(request=data_request, fulfil=True, by=world.users["admin_user"])
     return {
+        "data_request": {"pk": data_request.pk},
+        "data_request_ref": {"reference": data_request.reference},
+        "data_export_link": {"token": token},
         "case_a": {"pk": case.pk},
         "case_a_note": {"pk": case.pk, "action": "note"},
         "record_a": {"pk": record.pk},
