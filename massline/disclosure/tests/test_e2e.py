@@ -7,20 +7,16 @@ Screenshots land in var/screenshots/disclosure-*.png for a human to look at.
 """
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from massline.disclosure.choices import Remedy, RequestStatus
 from massline.disclosure.models import DisclosureRequest
-from massline.web.testing import SCREENSHOTS
+from massline.web.testing import Visitor as BrowserVisitor
 
 pytestmark = pytest.mark.e2e
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-
-TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(autouse=True)
@@ -29,27 +25,8 @@ def plain_http_cookies(settings):
     settings.CSRF_COOKIE_SECURE = False
 
 
-class Visitor:
-    def __init__(self, browser, base, locale):
-        self.base = base
-        self.context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.page = self.context.new_page()
-        self.problems = []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
-        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-
-    def go(self, path):
-        return self.page.goto(self.base + path)
-
-    def sign_in_as(self, user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        self.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base}])
-
-    def shot(self, name):
-        self.page.screenshot(path=str(SCREENSHOTS / f"disclosure-{name}.png"), full_page=True)
+class Visitor(BrowserVisitor):
+    screenshot_prefix = "disclosure"
 
     def step(self, step, fields):
         for name, value in fields.items():

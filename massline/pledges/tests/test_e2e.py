@@ -9,20 +9,16 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from massline.pledges.choices import Phase
 from massline.pledges.models import Nominator, Programme, Project, Rating
-from massline.web.testing import SCREENSHOTS
+from massline.web.testing import Visitor as BrowserVisitor
 
 pytestmark = pytest.mark.e2e
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-
-TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(autouse=True)
@@ -32,28 +28,9 @@ def plain_http_cookies(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
 
 
-class Visitor:
-    def __init__(self, browser, base, locale, *, phone=False):
-        self.base = base
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        self.context = browser.new_context(locale=locale, viewport=viewport)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.page = self.context.new_page()
-        self.problems = []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
-        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-
-    def go(self, path):
-        return self.page.goto(self.base + path)
-
-    def sign_in_as(self, user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        self.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base}])
-
-    def shot(self, name):
-        self.page.screenshot(path=str(SCREENSHOTS / f"pledges-{name}.png"), full_page=True)
+class Visitor(BrowserVisitor):
+    screenshot_prefix = "pledges"
+    timeout_ms = 15_000
 
 
 def _png():
