@@ -296,7 +296,7 @@ def test_disclosure_request_form(world, data):
         "unit": str(world.org.unit_a.pk),
         "description": "2025年道路养护资金预算。",
         "delivery": "electronic",
-        "applicant_kind": "citizen",
+        "applicant_kind": "person",
         "applicant_name": "张三",
         "id_document": "110101199001011234",
         "phone": "13911112222",
