@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from massline.lib.masking import mask_public
+from massline.org import maps
 from massline.org.choices import Role
 from massline.org.models import Membership
 from massline.org.selectors import user_scope
@@ -90,7 +91,9 @@ def opinions_public(*, consultation, section=None):
 
     Citizens write their phone numbers, e-mails and addresses into opinions ("call me on …"), and an
     official's reply may repeat them: what the public reads is `public_body` / `public_passage` (opinion),
-    `public_body` (reply) and `public_reason` (answer), passed through `mask_public`.
+    `public_body` (reply) and `public_reason` (answer), passed through `mask_public`. The place an
+    opinion is about (often the author's own house) is `public_place`, rounded as the demands' public
+    map rounds it (`org.maps.public_position`: about 110 m), never the exact coordinates.
     """
     qs = (
         Opinion.objects.filter(consultation=consultation)
@@ -105,6 +108,7 @@ def opinions_public(*, consultation, section=None):
         names = _author_names(opinion.participant)
         opinion.public_body = mask_public(opinion.body, names=names)
         opinion.public_passage = mask_public(opinion.passage, names=names)
+        opinion.public_place = maps.public_position(opinion.latitude, opinion.longitude)
         for reply in opinion.replies.all():
             reply.public_body = mask_public(reply.body, names=names)
         if opinion.answer_id:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from massline.lib.errors import DomainError
+from massline.lib.forms import bound_data
 from massline.org.access import official_required
 from massline.org.models import Unit
 from massline.org.selectors import units_visible_to
@@ -64,7 +65,7 @@ def staff_create(request):
     units = _manageable_units(request.user)
     if not units.exists():
         raise PermissionDenied(_("Only a handler or a unit head may start a consultation."))
-    form = ConsultationForm(request.POST or None, units=units)
+    form = ConsultationForm(*bound_data(request), units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from massline.lib.errors import DomainError
 from massline.lib.errors import PermissionDenied as DomainPermissionDenied
+from massline.lib.forms import bound_data
 from massline.org.access import official_required
 from massline.org.selectors import units_visible_to
 
@@ -65,7 +66,7 @@ def staff_list(request):
 
 @official_required
 def staff_create(request):
-    form = StaffRequestForm(request.POST or None)
+    form = StaffRequestForm(*bound_data(request))
     form.fields["unit"].queryset = units_visible_to(request.user).order_by("path")
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from massline.audit.middleware import client_ip
 from massline.lib.errors import DomainError
+from massline.lib.forms import bound_data
 from massline.lib.ratelimit import count_hit
 
 from . import conf, exports, selectors, services, stats
@@ -29,7 +30,7 @@ def put_error(form, exc):
 @require_http_methods(["GET", "POST"])
 def submit(request):
     status = 200
-    form = RequestForm(request.POST or None)
+    form = RequestForm(*bound_data(request))
     if request.method == "POST":
         if (
             count_hit(f"disclosure:submit:{client_ip(request) or 'unknown'}", window=3600)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from massline.lib.errors import DomainError
 from massline.lib.errors import NotFound as DomainNotFound
+from massline.lib.forms import bound_data
 
 from . import access, selectors, services
 from .choices import AttachmentKind, TipStatus
@@ -79,7 +80,7 @@ def index(request):
 @inspector_required
 @require_http_methods(["GET", "POST"])
 def key_setup(request):
-    form = KeySetupForm(request.POST or None)
+    form = KeySetupForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             _key, recovery = services.inspector_key_setup(
@@ -127,7 +128,7 @@ def key_lock(request):
 @inspector_required
 @require_http_methods(["GET", "POST"])
 def key_recover(request):
-    form = RecoverForm(request.POST or None)
+    form = RecoverForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             private = services.inspector_key_recover(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from massline.audit.middleware import client_ip
 from massline.lib.errors import DomainError
+from massline.lib.forms import bound_data
 from massline.lib.ratelimit import count_hit
 
 from . import conf, crypto, pow, services
@@ -70,7 +71,7 @@ def submit(request):
 
 @csrf_protect
 def _submit(request):
-    form = TipForm(request.POST or None, request.FILES or None)
+    form = TipForm(*bound_data(request, files=True))
     if request.method == "POST":
         if _limited(request, "submit", conf.submit_rate()):
             return _refusal(
@@ -135,7 +136,7 @@ def _reporter_page(request, tip, content_key, *, status=200, reply_form=None, ev
 @never_cache
 @require_http_methods(["GET", "POST"])
 def receipt(request):
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(*bound_data(request))
     if request.method == "POST":
         if _limited(request, "receipt", conf.receipt_rate()):
             return _refusal(

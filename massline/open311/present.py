@@ -13,8 +13,11 @@ from massline.cases.masking import mask_address, mask_public
 from massline.cases.timelimits import policy_for, stage_due
 from massline.deadlines.calendar import provisional_between
 from massline.lib.errors import DomainError
+from massline.org import maps
 
-COORDINATE_PLACES = Decimal("0.0001")  # about 11 m: the place, not the doorstep
+# Rounded as every public page rounds a demand's place (org.maps.PUBLIC_DECIMALS, 3: about 110 m, a
+# block, never a door); it was 4 (11 m, one house), more than the public map showed of the same demand.
+COORDINATE_PLACES = Decimal(1).scaleb(-maps.PUBLIC_DECIMALS)
 
 # Open311 status of a demand: open while the government still owes an answer.
 OPEN311_STATUS = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from massline.lib.errors import DomainError
+from massline.lib.forms import bound_data
 from massline.org.access import official_required
 from massline.org.models import Region, Unit
 from massline.org.selectors import regions_visible_to, units_visible_to
@@ -79,7 +80,7 @@ def staff_create(request):
     if not units.exists():
         raise PermissionDenied(_("Only a handler or a unit head may start a programme."))
     regions = regions_visible_to(request.user) if not request.user.is_superuser else Region.objects.all()
-    form = ProgrammeForm(request.POST or None, units=units, regions=regions)
+    form = ProgrammeForm(*bound_data(request), units=units, regions=regions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from massline.audit.middleware import client_ip
 from massline.lib.errors import DomainError
+from massline.lib.forms import bound_data
 from massline.lib.ratelimit import count_hit
 
 from . import conf, exports, selectors, services
@@ -82,7 +83,7 @@ def programme_detail(request, pk):
 def nominate(request, pk):
     """The nomination form, beside each theme what the people asked for most this year."""
     programme = selectors.programme_get_public(pk=pk)
-    form = NominationForm(request.POST or None)
+    form = NominationForm(*bound_data(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():

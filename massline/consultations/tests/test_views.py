@@ -377,3 +377,18 @@ def test_attachments_are_uploaded_by_the_unit_and_served_with_the_page_rule(
     served = b"".join(response.streaming_content)
     # Served as rewritten when uploaded: the pages, not the author in the document's information.
     assert response.status_code == 200 and served.startswith(b"%PDF") and b"Jane Drafter" not in served
+
+
+def test_the_public_list_shows_an_opinions_place_rounded_never_exact(client, open_consultation, participant):
+    """An opinion's place is often its author's house: the public page rounds it to 3 decimals (about
+    110 m), as the demands' public map does, and never prints the exact coordinates."""
+    services.opinion_submit(
+        consultation=open_consultation,
+        participant=participant,
+        body="The crossing here is dangerous.",
+        latitude="28.123456",
+        longitude="112.654987",
+    )
+    page = client.get(reverse("consultations:detail", args=[open_consultation.pk])).content.decode()
+    assert "28.123, 112.655" in page
+    assert not re.search(r"28\.123\d|112\.65\d\d", page)

@@ -17,6 +17,7 @@ import io
 import re
 from collections import Counter, deque
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
 import openpyxl
@@ -55,6 +56,10 @@ SECRET = (
 SECRET_EN = "Call me on +86 136 5566 7788 or write to leak.en@example.com, 88 Peace Road, Apt 902."
 SERVICE_SEEDS = 3
 HOUSE = ("88号7栋", "902室", "88 Peace Road", "Apt 902")
+# Exact coordinates planted on every demand and opinion: a public answer may show them rounded to
+# org.maps.PUBLIC_DECIMALS (28.123, 112.655: about 110 m), never with a fourth decimal.
+EXACT_LAT, EXACT_LON = Decimal("28.123456"), Decimal("112.654987")
+EXACT_PLACE = re.compile(r"28\.123\d|112\.65[45]\d")
 
 # Public URL names the crawl may not reach with a 200, and why (each is a visitor's own page).
 NOT_CRAWLED = {
@@ -138,7 +143,8 @@ def _plant_free_text():
     author = get_user_model().objects.get(username=consultations_demo.AUTHOR)
     unit = Unit.objects.get(code=consultations_demo.UNIT_CODE)
     answered = _answered_consultation(author, unit)
-    Opinion.objects.update(body=SECRET, passage=SECRET_EN)
+    Opinion.objects.update(body=SECRET, passage=SECRET_EN, latitude=EXACT_LAT, longitude=EXACT_LON)
+    Case.objects.update(lat=EXACT_LAT, lon=EXACT_LON)
     opinion = Opinion.objects.filter(status=OpinionStatus.VISIBLE).exclude(consultation=answered).first()
     consultation_services.reply_post(opinion=opinion, by=author, body=f"我们会打 13912345678。{SECRET_EN}")
     Reply.objects.update(body=SECRET)
@@ -267,6 +273,7 @@ def test_no_public_response_of_the_full_demo_shows_personal_data(settings):
         for label, pattern in (("phone", PHONE), ("ID number", ID_CARD), ("e-mail", EMAIL)):
             leaks += [(url, label, m.group(0)) for m in pattern.finditer(body) if m.group(0) not in office]
         leaks += [(url, "house number", h) for h in HOUSE if h in body]
+        leaks += [(url, "exact coordinates", m.group(0)) for m in EXACT_PLACE.finditer(body)]
     assert not leaks, "\n".join(map(str, sorted(set(leaks))[:80]))
 
     public = {
@@ -278,5 +285,6 @@ def test_no_public_response_of_the_full_demo_shows_personal_data(settings):
     assert not missing, f"public pages the scan never reached: {sorted(missing)} {statuses}"
     # The planted texts were shown (masked): a scan of pages that hide them proves nothing.
     shown = "\n".join(pages.values())
+    assert "28.123" in shown and "112.655" in shown  # the places were shown, rounded
     assert shown.count("[电话/phone]") >= 20 and "[邮箱/e-mail]" in shown and "[身份证号/ID number]" in shown
     assert any(u.endswith("report.pdf") for u in pages) and any(u.endswith("report.xlsx") for u in pages)
