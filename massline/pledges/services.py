@@ -442,13 +442,26 @@ def nomination_screen(
 # --- the vote ---------------------------------------------------------------------------------------
 
 
+# The largest key a database integer column holds: a bigger number cannot name a candidate.
+_MAX_KEY = 2**63 - 1
+
+
 def _candidates_of(programme, nominations):
-    ids = {getattr(n, "pk", n) for n in nominations}
+    refused = DomainError(_("Vote only for the candidates listed on the ballot."), code="not_a_candidate")
+    ids = set()
+    for nomination in nominations:
+        try:
+            key = int(getattr(nomination, "pk", nomination))
+        except (TypeError, ValueError):
+            raise refused from None
+        if not 0 < key <= _MAX_KEY:
+            raise refused
+        ids.add(key)
     found = list(
         Nomination.objects.filter(programme=programme, pk__in=ids, status=NominationStatus.CANDIDATE)
     )
     if len(found) != len(ids):
-        raise DomainError(_("Vote only for the candidates listed on the ballot."), code="not_a_candidate")
+        raise refused
     return found
 
 

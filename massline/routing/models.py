@@ -4,6 +4,7 @@ administrator's auto-dispatch thresholds per category."""
 import pickle  # noqa: S403 - the blobs are written only by this app's own training service
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +109,23 @@ class AutoDispatchRule(models.Model):
 
     def __str__(self):
         return f"{self.category} ≥ {self.threshold}"
+
+    # Intake asks after every new demand whether any category auto-dispatches; the shared cache answers,
+    # so the intake path pays no query for it (at most ANY_ON_SECONDS stale in another process).
+    ANY_ON_KEY = "routing:auto-dispatch-on"
+    ANY_ON_SECONDS = 60
+
+    @classmethod
+    def any_on(cls):
+        on = cache.get(cls.ANY_ON_KEY)
+        if on is None:
+            on = cls.objects.exists()
+            cache.set(cls.ANY_ON_KEY, on, cls.ANY_ON_SECONDS)
+        return on
+
+    @classmethod
+    def any_on_forget(cls):
+        cache.delete(cls.ANY_ON_KEY)
 
 
 class PlaceKey(models.Model):

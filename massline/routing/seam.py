@@ -18,7 +18,7 @@ class RoutingProvider:
 
     def demand_received(self, *, case_id):
         """Queue the auto-dispatch check of a new demand, only while some category allows auto-dispatch."""
-        if AutoDispatchRule.objects.exists():
+        if AutoDispatchRule.any_on():
             demand_auto_dispatch.enqueue(case_id)
 
     def suggest_unit(self, *, case):

@@ -229,6 +229,7 @@ def auto_dispatch_set(*, category, threshold, by, now=None):
             changes={"threshold": [before.threshold if before else None, threshold]},
             details={"category": category.pk, "precision": rule.precision},
         )
+        _rules_changed()
     return rule
 
 
@@ -244,6 +245,14 @@ def auto_dispatch_clear(*, category, by):
             changes={"threshold": [rule.threshold, None]},
         )
         rule.delete()
+        _rules_changed()
+
+
+def _rules_changed():
+    """Forget the cached "any rule on" now and again once committed (another process may have read the
+    old rows in between)."""
+    AutoDispatchRule.any_on_forget()
+    transaction.on_commit(AutoDispatchRule.any_on_forget)
 
 
 def place_cells(*, lat, lon, region_id):

@@ -478,3 +478,14 @@ def test_an_empty_post_is_refused_with_the_missing_fields(world, resident_client
         assert response.status_code == 400, url
         assert "errorlist" in response.content.decode(), url
         assert counts(Nomination, DisclosureRequest, Tip) == before
+
+
+def test_a_ballot_naming_a_key_beyond_the_database_integer_is_refused(world, resident_client, vote_programme):
+    """Found by test_pledge_vote_form: 2**63 overflowed SQLite's integer (a 500) instead of a refusal."""
+    programme, _candidates = vote_programme
+    before = counts(Ballot)
+    url = reverse("pledges:vote", args=[programme.pk])
+    response = post(resident_client, url, [("candidate", str(2**63))])
+    assert response.status_code < 500
+    assert counts(Ballot) == before
+    assert refusal_says_why(response), (response.status_code, response.content[:800])

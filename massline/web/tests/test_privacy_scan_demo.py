@@ -69,6 +69,10 @@ NOT_CRAWLED = {
     "disclosure:document": "a document sent to the applicant, on their own tracking page",
     "consultations:attachment": "a file the unit published (the demo has none); no citizen writes in it",
     "pledges:photo": "an image; its metadata is stripped when uploaded (massline.lib.uploads)",
+    "cases_privacy:export": "the copy of a citizen's own data they asked for, behind a secret link sent to "
+    "their phone: it must show the data as held",
+    "cases_privacy:request": "a citizen's own data request by its reference (the demo holds none); "
+    "test_privacy_scan.py reads it with a planted request",
 }
 # Pages of one URL pattern fetched at most (demands are hundreds; the planted ones are seeded).
 PER_PATTERN = 12
