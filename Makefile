@@ -53,9 +53,11 @@ pytest-sqlite: install
 	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # PostgreSQL: used when reachable; MASSLINE_REQUIRE_POSTGRES=1 (set by .ci/run) makes its absence fatal.
+# It keeps its own var/ and Redis database, so it can run beside the SQLite half (`make test` runs both at once).
 pytest-postgres: install
 	@if $(BIN)/python scripts/pg_reachable.py; then \
-		DEBUG=true DATABASE_URL=$(MASSLINE_TEST_DATABASE_URL) $(BIN)/pytest -q $(PYTEST_ARGS); \
+		DEBUG=true DATABASE_URL=$(MASSLINE_TEST_DATABASE_URL) MASSLINE_VAR_DIR=$(CURDIR)/var/postgres \
+		MASSLINE_TEST_REDIS_URL=redis://127.0.0.1:6379/14 $(BIN)/pytest -q $(PYTEST_ARGS); \
 	elif [ "$(MASSLINE_REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "ERROR: PostgreSQL at $(MASSLINE_TEST_DATABASE_URL) cannot be used, and MASSLINE_REQUIRE_POSTGRES=1"; exit 1; \
 	else \
@@ -66,7 +68,9 @@ pytest-postgres: install
 		echo "################################################################"; echo; \
 	fi
 
-test: lint check pytest-sqlite pytest-postgres
+# The two halves of the suite run side by side (one per core); each one's output is printed whole when it ends.
+test: lint check
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-sqlite pytest-postgres
 
 # Only the browser tests (they also run within `make test`).
 e2e: install

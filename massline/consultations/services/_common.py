@@ -101,7 +101,9 @@ def _coordinate(value, *, low, high, what):
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value))
+        # NaN and infinity pass quantize() and then fail every comparison with an exception.
+        number = number.quantize(Decimal("0.000001")) if number.is_finite() else None
     except InvalidOperation:
         number = None
     if number is None or not low <= number <= high:
