@@ -25,6 +25,7 @@ from .choices import DataRequestStatus
 from .forms import DataCodeForm, DataDecisionForm, DataPhoneForm, DataRequestKindForm
 from .models import Case, DataRequest
 from .services import data_requests as service
+from .views_public import track_refused
 from .views_staff import roles_required
 
 SESSION_PHONE = "massline_data_request_phone"
@@ -94,10 +95,8 @@ def from_tracking(request, code):
         return render(request, "cases/public/unknown_code.html", {"code": (code or "")[:16]}, status=404)
     form = DataRequestKindForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, _("Choose what you ask for: a copy of your data, or deleting your contact data.")
-        )
-        return redirect("cases_public:track", code=case.tracking_code)
+        message = _("Choose what you ask for: a copy of your data, or deleting your contact data.")
+        return track_refused(request, case, message)
     if _over_limit(request, "request"):
         return render(request, "cases/public/rate_limited.html", status=429)
     try:
@@ -105,8 +104,7 @@ def from_tracking(request, code):
             kind=form.cleaned_data["kind"], case=case, language=translation.get_language()
         )
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("cases_public:track", code=case.tracking_code)
+        return track_refused(request, case, str(exc.message), status=exc.status)
     messages.success(request, _("Your request was received."))
     return redirect("cases_privacy:request", reference=data_request.reference)
 

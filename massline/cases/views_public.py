@@ -172,6 +172,14 @@ def track(request, code):
     return render(request, "cases/public/track.html", _track_context(case, request=request))
 
 
+def track_refused(request, case, message, *, status=400, rating_form=None):
+    """A citizen's post from the tracking page was refused: the same page, the reason on top, a 4xx
+    (not a redirect, so the refusal is the answer to the post itself and nothing is lost in between)."""
+    messages.error(request, message)
+    context = _track_context(case, rating_form, request)
+    return render(request, "cases/public/track.html", context, status=status)
+
+
 @require_POST
 def rate(request, code):
     case = selectors_public.case_for_code(code)
@@ -179,8 +187,8 @@ def rate(request, code):
         return _unknown_code(request, code)
     visit = _visit_service()
     if visit is None or case.status != CaseStatus.REPLIED:
-        messages.error(request, _("This demand cannot be rated now: it is rated once it has been answered."))
-        return redirect("cases_public:track", code=case.tracking_code)
+        message = _("This demand cannot be rated now: it is rated once it has been answered.")
+        return track_refused(request, case, message, status=409)
     if _over_limit(request, "rate", _setting("MASSLINE_PUBLIC_RATING_RATE")):
         return _too_many(request)
     form = RatingForm(request.POST)
@@ -195,8 +203,7 @@ def rate(request, code):
                 via="tracking",
             )
         except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect("cases_public:track", code=case.tracking_code)
+            return track_refused(request, case, str(exc.message), status=exc.status, rating_form=form)
         messages.success(request, _("Thank you: your rating was recorded."))
         return redirect("cases_public:track", code=case.tracking_code)
     return render(request, "cases/public/track.html", _track_context(case, form, request), status=400)

@@ -92,6 +92,13 @@ def _detail_context(request, consultation, *, opinion_form=None, flag_errors=Non
     }
 
 
+def _refused(request, consultation, message, *, status=400):
+    """A participant's post was refused: the consultation's page again, the reason on top, a 4xx (not a
+    redirect, so the refusal is the answer to the post itself)."""
+    messages.error(request, message)
+    return render(request, "consultations/detail.html", _detail_context(request, consultation), status=status)
+
+
 def consultation_detail(request, pk):
     consultation = selectors.consultation_get_public(pk=pk, preview_token=request.GET.get("preview", ""))
     return render(request, "consultations/detail.html", _detail_context(request, consultation))
@@ -136,7 +143,7 @@ def _opinion_action(request, opinion_id, action):
         participant = _participant(request, consultation, create=True)
         action(opinion, participant)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        return _refused(request, consultation, exc.message, status=exc.status)
     return redirect(reverse("consultations:detail", args=[consultation.pk]) + f"#opinion-{opinion.pk}")
 
 
@@ -202,7 +209,7 @@ def vote(request, pk):
     if request.headers.get("HX-Request"):
         return _vote_block(request, consultation, error=error)
     if error:
-        messages.error(request, error)
+        return _refused(request, consultation, error)
     return redirect(reverse("consultations:detail", args=[pk]) + "#vote")
 
 
@@ -219,11 +226,8 @@ def statement_propose(request, pk):
             consultation=consultation, participant=participant, text=form.cleaned_data["text"]
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Thank you: your statement is shown to others once a moderator accepts it.")
-        )
+        return _refused(request, consultation, exc.message, status=exc.status)
+    messages.success(request, _("Thank you: your statement is shown to others once a moderator accepts it."))
     return redirect(reverse("consultations:detail", args=[pk]) + "#vote")
 
 
@@ -237,9 +241,8 @@ def poll_answer(request, poll_id):
         options = [int(v) for v in request.POST.getlist("option") if v.isdigit()]
         services.poll_answer(poll=poll, participant=participant, options=options)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you: your answer is counted."))
+        return _refused(request, consultation, exc.message, status=exc.status)
+    messages.success(request, _("Thank you: your answer is counted."))
     return redirect(reverse("consultations:detail", args=[consultation.pk]) + f"#poll-{poll.pk}")
 
 
@@ -250,12 +253,10 @@ def follow(request, pk):
     try:
         services.consultation_follow(consultation=consultation, user=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("You follow this consultation: we e-mail you when it changes and when the report is out."),
-        )
+        return _refused(request, consultation, exc.message, status=exc.status)
+    messages.success(
+        request, _("You follow this consultation: we e-mail you when it changes and when the report is out.")
+    )
     return redirect("consultations:detail", pk=pk)
 
 

@@ -162,8 +162,8 @@ def follow(request, pk):
         services.project_follow(project=project, user=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("You follow this project: we e-mail you each of its updates."))
+        return project_detail(request, pk, status=exc.status)
+    messages.success(request, _("You follow this project: we e-mail you each of its updates."))
     return redirect("pledges:project", pk=pk)
 
 

@@ -20,7 +20,7 @@ from ..choices import (
     ClockStage,
     NotificationKind,
 )
-from ..errors import InvalidTransition
+from ..errors import ConcurrentUpdate, InvalidTransition
 from ..models import Assignment, Case
 from ..schedule import next_check
 from ..timelimits import policy_for, stage_due
@@ -166,13 +166,16 @@ def _refresh_next_check(case, at):
 def _locked_copy(case):
     """Re-read the demand: services act on what the database holds, not on what a form once showed.
 
-    The version is kept from the caller's copy, so a change made by someone else in between is still
-    refused as a concurrent update by case_apply.
+    A copy older than the database is refused at once as a concurrent update: the official acted on
+    what someone else has changed since, and "reload" tells them so, where a guard reading the new
+    status would tell them something true but puzzling ("only a new demand can be dispatched"). A
+    change landing after this read is still refused by case_apply's conditional update.
     """
     fresh = Case.objects.select_related("category", "lead_unit", "first_unit", "reply_clock", "thread").get(
         pk=case.pk
     )
-    fresh.version = case.version
+    if fresh.version != case.version:
+        raise ConcurrentUpdate()
     return fresh
 
 
