@@ -4,12 +4,14 @@ page, the private copy, and the officials' queue with the answer form (services/
 """
 
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -121,6 +123,56 @@ def request_status(request, reference):
     return render(request, "cases/privacy/request.html", context)
 
 
+# The copy's fields as the citizen reads them on the page (the JSON download keeps the keys).
+FIELD_LABELS = {
+    "id": gettext_lazy("Record number"),
+    "name": gettext_lazy("Name"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "address": gettext_lazy("Address"),
+    "account": gettext_lazy("Account"),
+    "verified_residence": gettext_lazy("Verified residence"),
+    "residence_verified_at": gettext_lazy("Residence verified on"),
+    "created_at": gettext_lazy("Recorded on"),
+    "tracking_code": gettext_lazy("Tracking code"),
+    "received_at": gettext_lazy("Received on"),
+    "type": gettext_lazy("Type"),
+    "category": gettext_lazy("Category"),
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "region": gettext_lazy("Region"),
+    "status": gettext_lazy("Status"),
+    "reply": gettext_lazy("Reply"),
+    "satisfaction": gettext_lazy("Satisfaction"),
+    "rating_comment": gettext_lazy("Comment on the rating"),
+    "rated_at": gettext_lazy("Rated on"),
+    "sent_to": gettext_lazy("Sent to"),
+    "channel": gettext_lazy("Channel"),
+    "subject": gettext_lazy("Subject"),
+    "text": gettext_lazy("Text"),
+    "queued_at": gettext_lazy("Sent on"),
+    "reference": gettext_lazy("Reference"),
+    "kind": gettext_lazy("Request"),
+    "submitted_at": gettext_lazy("Submitted on"),
+}
+
+
+def _field_label(field):
+    return FIELD_LABELS.get(field, field)
+
+
+def _readable(value):
+    """A time in the copy (ISO 8601, UTC) as a local date and time; anything else as it is."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return value
+
+
 @never_cache
 @require_GET
 def export(request, token):
@@ -135,7 +187,11 @@ def export(request, token):
         response["Content-Disposition"] = f'attachment; filename="{data_request.reference}.json"'
         return response
     data = data_request.export or {}
-    sections = [(key, rows) for key, rows in data.items() if isinstance(rows, list)]
+    sections = [
+        (key, [[(_field_label(field), _readable(value)) for field, value in row.items()] for row in rows])
+        for key, rows in data.items()
+        if isinstance(rows, list)
+    ]
     return render(
         request,
         "cases/privacy/export.html",

@@ -422,7 +422,9 @@ def data_request_decide(*, request, fulfil, refusal="", by, now=None):
                 erased.append(citizen.pk)
         else:
             token = secrets.token_urlsafe(24)
-            request.export = personal_data(citizens, now=now)
+            # The labels in the copy (statuses, kinds, categories) are in the citizen's language.
+            with translation.override(request.language or settings.LANGUAGE_CODE):
+                request.export = personal_data(citizens, now=now)
             request.export_token_hash = _token_hash(token)
             request.export_expires_at = now + timedelta(days=settings.MASSLINE_DATA_EXPORT_DAYS)
         request.status = DataRequestStatus.FULFILLED
