@@ -2,8 +2,9 @@
 
 - the official three-level category tree, mapped to the county's departments, and default time limits;
 - a knowledge base of published answers: real government replies to common questions (Teddy 附件4);
-- a few thousand real historical demands (the Teddy messages with the government's replies, their real
-  times, spread over the county's villages), closed;
+- a few thousand real historical demands (the Teddy messages with the government's replies, spread over
+  the county's villages), closed; their times are moved by whole weeks so that the history ends last
+  month (weekday and hour kept), and appraisal has recent months to rank;
 - a few dozen live demands in every state (new, dispatched, being handled, overdue, replied awaiting the
   rating, rated), made from real messages through the same services the staff use, so the workbench and
   the public pages look like a working centre.
@@ -30,7 +31,7 @@ from massline.org.models import Membership, Region, Unit, User
 from . import categories
 from .choices import CaseStatus, Satisfaction
 from .models import Case, Category, KnowledgeArticle
-from .services.imports import import_cases
+from .services.imports import SOURCES, import_cases, teddy_last_moment
 
 DEFAULT_LIMIT = 3000
 KNOWLEDGE_ARTICLES = 15
@@ -225,6 +226,21 @@ def _live_demands(villages, now):
     return made
 
 
+def history_shift(path, *, limit, now):
+    """How far the demo moves the historical messages (2011 to January 2020) so that they end in the last
+    complete month: a county's figures of last month and the months before, not of 2019. A whole number
+    of weeks, so every message keeps its weekday and hour (working time stays working time); the latest
+    message or reply lands before this month starts, so nothing is in the future. Zero when the history
+    is already recent. Only once: a rerun finds the demands already imported."""
+    if Case.objects.filter(source=SOURCES["teddy"]).exists():
+        return timedelta(0)
+    latest = teddy_last_moment(path, limit=limit)
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if latest is None or latest >= month_start:
+        return timedelta(0)
+    return timedelta(weeks=(month_start - latest) // timedelta(weeks=1))
+
+
 def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
     """Load the categories, policies, knowledge base, historical and live demands of the demo county.
 
@@ -244,7 +260,12 @@ def load_cases_demo(*, limit=DEFAULT_LIMIT, report=None, now=None):
     villages = _villages()
     classify = first_level_classifier(_read(TEDDY_LABELLED))
     imported = import_cases(
-        _teddy(TEDDY_REPLIES), fmt="teddy", limit=limit, regions=villages, classify=classify
+        _teddy(TEDDY_REPLIES),
+        fmt="teddy",
+        limit=limit,
+        regions=villages,
+        classify=classify,
+        shift=history_shift(_teddy(TEDDY_REPLIES), limit=limit, now=now),
     )
     simulated = simulate_return_visits()
     live = _live_demands(villages, now)

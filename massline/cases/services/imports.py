@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -405,6 +405,7 @@ class TeddyFormat:
         self.classify = options.get("classify")
         self.routing = Routing()
         self.deadlines = Deadlines()
+        self.shift = options.get("shift") or timedelta(0)
 
     def ref(self, row, line):
         return _clean(row.get("留言编号"))
@@ -438,11 +439,13 @@ class TeddyFormat:
         description = _text(row.get("留言详情"), summary)
         if not title or not description:
             raise Rejected("missing_text")
-        received = _date(row.get("留言时间"), TEDDY_TZ, required=True)
+        received = _date(row.get("留言时间"), TEDDY_TZ, required=True) + self.shift
         reply = _text(row.get("答复意见"), summary)
         replied = _date(row.get("答复时间"), TEDDY_TZ) if reply else None
         if reply and replied is None:
             raise Rejected("missing_date")
+        if replied is not None:
+            replied += self.shift
         if replied and replied < received:
             raise Rejected("closed_before_received")
         category_id = self.category_id(row, title, description)
@@ -719,13 +722,34 @@ def _write_batch(batch, source, summary, created_by):
         summary.statuses.update(case.status for case in cases)
 
 
-def import_cases(path, *, fmt, limit=None, by=None, progress=False, regions=None, classify=None):
+def teddy_last_moment(path, *, limit=None):
+    """The latest message or reply time among the first `limit` rows of a Teddy file (None if none)."""
+    raw, reader = _open_rows(path)
+    latest = None
+    try:
+        for index, row in enumerate(reader):
+            if limit is not None and index >= limit:
+                break
+            for column in ("留言时间", "答复时间"):
+                try:
+                    moment = parse_datetime_lenient(row.get(column), TEDDY_TZ)
+                except BadDate:
+                    continue
+                if moment is not None and (latest is None or moment > latest):
+                    latest = moment
+    finally:
+        raw.close()
+    return latest
+
+
+def import_cases(path, *, fmt, limit=None, by=None, progress=False, regions=None, classify=None, shift=None):
     """Load the demands of the CSV file at `path` (format `fmt`: open311, teddy or boston2015).
 
     `limit` stops after that many rows; `regions` (teddy only) spreads the demands over these regions,
     deterministically by message id (the messages' own places are pseudonymised); `classify` (teddy only),
     a function (title, description) -> category id or None, categorises messages that carry no label and
-    name no category. Returns ImportSummary.
+    name no category; `shift` (teddy only, a timedelta) moves every message and reply time by that much
+    (the demo moves old history to end last month). Returns ImportSummary.
     """
     if fmt not in FORMAT_CLASSES:
         raise ImportFormatError(
@@ -739,7 +763,7 @@ def import_cases(path, *, fmt, limit=None, by=None, progress=False, regions=None
     bar = None
     try:
         _check_header(reader, fmt_class, path)
-        parser = fmt_class({"regions": list(regions or []), "classify": classify})
+        parser = fmt_class({"regions": list(regions or []), "classify": classify, "shift": shift})
         if progress:
             from tqdm import tqdm
 

@@ -3,13 +3,16 @@
 import csv
 import shutil
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
+from freezegun import freeze_time
 
 from massline.cases import categories, demo
 from massline.cases.choices import CaseStatus
 from massline.cases.models import Case, KnowledgeArticle
+from massline.cases.services.imports import TEDDY_TZ, parse_datetime_lenient
 from massline.org.demo import DemoReport
 from massline.org.demo import load_demo as load_org_demo
 
@@ -79,3 +82,27 @@ def test_without_the_data_files_the_demo_says_so_and_loads_no_demands(tmp_path, 
         demo.load_demo(report)
     assert Case.objects.count() == 0
     assert "missing" in report.notes[0]
+
+
+@pytest.mark.django_db
+@freeze_time("2027-01-04 02:00:00")  # 10:00 in the county, a Monday just past the year end
+def test_the_history_ends_last_month_keeping_each_messages_weekday_and_hour(small_data):
+    with translation.override("en"):
+        load_org_demo(DemoReport())
+        demo.load_demo(DemoReport())
+    source = categories.data_dir() / "teddy2020c" / demo.TEDDY_REPLIES
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        first = next(csv.DictReader(handle))
+    original = parse_datetime_lenient(first["留言时间"], TEDDY_TZ)
+    moved = Case.objects.get(source="teddy2020c", source_ref=first["留言编号"]).received_at
+    shift = moved - original
+    assert shift.days % 7 == 0 and shift.seconds == 0 and shift.days > 0
+    history = Case.objects.filter(source="teddy2020c")
+    latest = max(max(c.received_at, c.replied_at or c.received_at) for c in history)
+    this_month = datetime(2027, 1, 1, tzinfo=TEDDY_TZ)
+    assert this_month - timedelta(weeks=1) <= latest < this_month  # December 2026 is the last month
+    assert timezone.localtime(moved).weekday() == original.weekday()
+    assert timezone.localtime(moved).time() == original.time()
+    # A rerun finds the history imported and moves nothing again.
+    demo.load_demo(DemoReport())
+    assert Case.objects.get(source="teddy2020c", source_ref=first["留言编号"]).received_at == moved
