@@ -249,6 +249,10 @@ def main():
         "report_xlsx": (staff, reverse("appraisal_staff:report", args=[m, "xlsx"])),
         "report_pdf": (staff, reverse("appraisal_staff:report", args=[m, "pdf"])),
     }
+    # What massline/wsgi.py does before a server process serves (the start-up objects out of the collector).
+    from massline.lib.startup import freeze_startup_objects
+
+    freeze_startup_objects()
     pages = {}
     for name in PAGES:
         client, path = urls[name]
