@@ -171,8 +171,13 @@ def _locked_copy(case):
     status would tell them something true but puzzling ("only a new demand can be dispatched"). A
     change landing after this read is still refused by case_apply's conditional update.
     """
-    fresh = Case.objects.select_related("category", "lead_unit", "first_unit", "reply_clock", "thread").get(
-        pk=case.pk
+    # The row is locked for the rest of the caller's transaction: a second official acting at once waits
+    # here until the first commits, then sees the new version, instead of reading the demand before and
+    # its assignments after the other's commit (which answered "nothing to sign" rather than "reload").
+    fresh = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("category", "lead_unit", "first_unit", "reply_clock", "thread")
+        .get(pk=case.pk)
     )
     if fresh.version != case.version:
         raise ConcurrentUpdate()
