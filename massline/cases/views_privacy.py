@@ -4,13 +4,13 @@ page, the private copy, and the officials' queue with the answer form (services/
 """
 
 import json
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -163,12 +163,12 @@ def _field_label(field):
 
 def _readable(value):
     """A time in the copy (ISO 8601, UTC) as a local date and time; anything else as it is."""
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+    if isinstance(value, str) and "T" in value:
         try:
-            moment = datetime.fromisoformat(value)
+            moment = parse_datetime(value)
         except ValueError:
-            return value
-        if timezone.is_aware(moment):
+            moment = None
+        if moment is not None and timezone.is_aware(moment):
             return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     return value
 
